@@ -1,0 +1,160 @@
+/**
+ * Reads, parses and validates the config file. Every problem is collected and reported at once,
+ * each with its path and its fix; nothing is synthesized from a config with a problem.
+ */
+import { readFileSync } from "node:fs";
+import { parseDocument } from "yaml";
+import { z } from "zod";
+import { configSchema, type ParsedConfig } from "./schema";
+import { DEFAULT_REGIONS } from "./regions";
+
+export const DEFAULT_CONFIG_PATH = "threat-alerts.yaml";
+export const CONFIG_PATH_ENV = "THREAT_ALERTS_CONFIG";
+
+/** A mistake in the user's config: printed as its message alone, never with a stack trace. */
+export class ConfigError extends Error {
+  constructor(
+    readonly file: string,
+    readonly problems: readonly string[],
+  ) {
+    super(`${file}: ${problems.length} problem${problems.length === 1 ? "" : "s"}:\n${problems.map((p) => `  - ${p}`).join("\n")}`);
+    this.name = "ConfigError";
+  }
+}
+
+/** One stack's target: an account from `accounts`, or the credentials' own account. */
+export interface AccountTarget {
+  /** Stack name suffix; undefined for the single credentials-account stack. */
+  readonly name?: string;
+  readonly id?: string;
+  readonly assumeRoleArn?: string;
+}
+
+/** The validated config with `regions: all` and the default account resolved. */
+export type Config = Omit<ParsedConfig, "regions" | "accounts"> & {
+  readonly regions: readonly string[];
+  readonly accounts: readonly AccountTarget[];
+};
+
+export function configPathFromEnv(env: NodeJS.ProcessEnv = process.env): string {
+  return env[CONFIG_PATH_ENV] || DEFAULT_CONFIG_PATH;
+}
+
+export function loadConfigFile(file: string): Config {
+  let text: string;
+  try {
+    text = readFileSync(file, "utf8");
+  } catch (err) {
+    const code = (err as NodeJS.ErrnoException).code;
+    throw new ConfigError(file, [
+      code === "ENOENT"
+        ? `file not found; create it (see threat-alerts.yaml) or point ${CONFIG_PATH_ENV} at your config`
+        : `cannot read the file (${code ?? String(err)})`,
+    ]);
+  }
+  return parseConfig(text, file);
+}
+
+/** Parses YAML text and validates it; throws ConfigError listing every problem. */
+export function parseConfig(text: string, file = "<config>"): Config {
+  const doc = parseDocument(text, { prettyErrors: true, uniqueKeys: true });
+  if (doc.errors.length > 0) {
+    throw new ConfigError(
+      file,
+      doc.errors.map((e) => {
+        const pos = e.linePos?.[0];
+        return `YAML syntax error${pos ? ` at line ${pos.line}, column ${pos.col}` : ""}: ${e.message.split("\n")[0].replace(/ at line \d+, column \d+:?$/, "")}`;
+      }),
+    );
+  }
+  const raw: unknown = doc.toJS();
+  if (raw === null || raw === undefined) throw new ConfigError(file, ["the file is empty; start from threat-alerts.yaml"]);
+  return validateConfig(raw, file);
+}
+
+export function validateConfig(raw: unknown, file = "<config>"): Config {
+  const result = configSchema.safeParse(raw);
+  if (!result.success) throw new ConfigError(file, result.error.issues.map((i) => describeIssue(i, raw)));
+  const c = result.data;
+  return {
+    ...c,
+    regions: c.regions === "all" ? [...DEFAULT_REGIONS] : c.regions,
+    accounts: c.accounts ?? [{}],
+  };
+}
+
+/** `["regions", 1]` -> `regions[1]`; `["notifications","chatbot"]` -> `notifications.chatbot`. */
+export function formatPath(path: readonly PropertyKey[]): string {
+  return path.reduce<string>((out, key) => (typeof key === "number" ? `${out}[${key}]` : out ? `${out}.${String(key)}` : String(key)), "");
+}
+
+function describeIssue(issue: z.core.$ZodIssue, raw: unknown): string {
+  const where = formatPath(issue.path) || "(top level)";
+  if (issue.code === "unrecognized_keys") {
+    const known = knownKeys(issue.path);
+    return issue.keys
+      .map((key) => {
+        const near = known && closest(key, known);
+        const at = formatPath([...issue.path, key]);
+        return `${at}: unknown key${near ? `; did you mean "${near}"?` : ""}${known ? ` (allowed here: ${known.join(", ")})` : ""}`;
+      })
+      .join("\n  - ");
+  }
+  if (issue.code === "invalid_type" && valueAt(raw, issue.path) === undefined) {
+    return `${where}: required; ${issue.message.startsWith("Invalid input") ? "add it" : issue.message}`;
+  }
+  return `${where}: ${issue.message}`;
+}
+
+function valueAt(raw: unknown, path: readonly PropertyKey[]): unknown {
+  let v = raw;
+  for (const key of path) {
+    if (v === null || typeof v !== "object") return undefined;
+    v = (v as Record<PropertyKey, unknown>)[key];
+  }
+  return v;
+}
+
+/** The keys the schema allows at a path, for "did you mean" hints. */
+function knownKeys(path: readonly PropertyKey[]): string[] | undefined {
+  let s: z.core.$ZodType | undefined = configSchema;
+  for (const key of [...path, undefined]) {
+    // Unwrap defaults, optionals and refinements down to the object or array inside.
+    for (let guard = 0; s && guard < 10; guard++) {
+      const def: any = (s as any)._zod.def;
+      if (def.type === "default" || def.type === "optional" || def.type === "nullable" || def.type === "pipe") s = def.innerType ?? def.in;
+      else break;
+    }
+    if (!s) return undefined;
+    const def: any = (s as any)._zod.def;
+    if (key === undefined) return def.type === "object" ? Object.keys(def.shape) : undefined;
+    if (typeof key === "number" && def.type === "array") s = def.element;
+    else if (typeof key === "string" && def.type === "object") s = def.shape[key];
+    else if (def.type === "record") s = def.valueType;
+    else return undefined;
+  }
+  return undefined;
+}
+
+function closest(word: string, candidates: readonly string[]): string | undefined {
+  let best: { c: string; d: number } | undefined;
+  for (const c of candidates) {
+    const d = editDistance(word.toLowerCase(), c.toLowerCase());
+    if (!best || d < best.d) best = { c, d };
+  }
+  return best && best.d <= Math.max(2, Math.floor(word.length / 3)) ? best.c : undefined;
+}
+
+function editDistance(a: string, b: string): number {
+  const row = Array.from({ length: b.length + 1 }, (_, j) => j);
+  for (let i = 1; i <= a.length; i++) {
+    let prev = row[0];
+    row[0] = i;
+    for (let j = 1; j <= b.length; j++) {
+      const tmp = row[j];
+      row[j] = Math.min(row[j] + 1, row[j - 1] + 1, prev + (a[i - 1] === b[j - 1] ? 0 : 1));
+      prev = tmp;
+    }
+  }
+  return row[b.length];
+}

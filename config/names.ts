@@ -1,0 +1,52 @@
+/**
+ * Every AWS name threat-alerts derives from `project`, with AWS's length limit for it.
+ * Names are the same in every region and account (each account gets its own stack), so a name is
+ * unique where AWS needs it to be. The config check uses `NAME_RULES` to bound `project`.
+ */
+export interface NameRule {
+  /** What the name is, for error messages. */
+  readonly what: string;
+  readonly maxLength: number;
+  /** The name for a project (a 12-digit account id where the name has one). */
+  readonly make: (project: string) => string;
+}
+
+export const names = {
+  topic: (p: string) => `${p}-alerts`,
+  keyAlias: (p: string) => `alias/${p}-alerts`,
+  findingsRule: (p: string) => `${p}-guardduty-findings`,
+  chatbotConfiguration: (p: string) => `${p}-alerts`,
+  chatbotRole: (p: string) => `${p}-chatbot`,
+  notifierFunction: (p: string) => `${p}-slack-notifier`,
+  notifierFailureQueue: (p: string) => `${p}-slack-notifier-failures`,
+  trail: (p: string) => `${p}-trail`,
+  trailBucket: (p: string, accountId: string) => `${p}-cloudtrail-${accountId}`,
+  trailRole: (p: string) => `${p}-cloudtrail-logs`,
+  trailLogGroup: (p: string) => `/${p}/cloudtrail`,
+  logAlarm: (p: string, alarm: string) => `${p}-${alarm}`,
+} as const;
+
+/** https://docs.aws.amazon.com/general/latest/gr/aws_service_limits.html (per-service quotas pages). */
+export const NAME_RULES: readonly NameRule[] = [
+  { what: "SNS topic name", maxLength: 256, make: names.topic },
+  { what: "KMS alias", maxLength: 256, make: names.keyAlias },
+  { what: "EventBridge rule name", maxLength: 64, make: names.findingsRule },
+  { what: "Chatbot configuration name", maxLength: 128, make: names.chatbotConfiguration },
+  { what: "IAM role name", maxLength: 64, make: names.chatbotRole },
+  { what: "Lambda function name", maxLength: 64, make: names.notifierFunction },
+  { what: "SQS queue name", maxLength: 80, make: names.notifierFailureQueue },
+  { what: "CloudTrail trail name", maxLength: 128, make: names.trail },
+  { what: "S3 bucket name", maxLength: 63, make: (p) => names.trailBucket(p, "<account-id>") /* 12 characters, like an id */ },
+  { what: "IAM role name", maxLength: 64, make: names.trailRole },
+];
+
+/** The longest `project` for which every derived name fits, and the rule that sets it. */
+export function maxProjectLength(): { length: number; rule: NameRule } {
+  let best: { length: number; rule: NameRule } | undefined;
+  for (const rule of NAME_RULES) {
+    const overhead = rule.make("").length;
+    const length = rule.maxLength - overhead;
+    if (!best || length < best.length) best = { length, rule };
+  }
+  return best!;
+}

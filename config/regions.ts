@@ -1,0 +1,53 @@
+/**
+ * AWS commercial-partition regions.
+ *
+ * `DEFAULT_REGIONS` are the 17 regions every account has enabled from the start; `regions: all`
+ * means these. Opt-in regions are accepted by name once the account has enabled them.
+ * https://docs.aws.amazon.com/accounts/latest/reference/manage-acct-regions.html
+ */
+export const DEFAULT_REGIONS = [
+  "us-east-1",
+  "us-east-2",
+  "us-west-1",
+  "us-west-2",
+  "ap-south-1",
+  "ap-northeast-1",
+  "ap-northeast-2",
+  "ap-northeast-3",
+  "ap-southeast-1",
+  "ap-southeast-2",
+  "ca-central-1",
+  "eu-central-1",
+  "eu-west-1",
+  "eu-west-2",
+  "eu-west-3",
+  "eu-north-1",
+  "sa-east-1",
+] as const;
+
+export const OPT_IN_REGIONS = [
+  "af-south-1",
+  "ap-east-1",
+  "ap-east-2",
+  "ap-south-2",
+  "ap-southeast-3",
+  "ap-southeast-4",
+  "ap-southeast-5",
+  "ap-southeast-6",
+  "ap-southeast-7",
+  "ca-west-1",
+  "eu-central-2",
+  "eu-south-1",
+  "eu-south-2",
+  "il-central-1",
+  "me-central-1",
+  "me-south-1",
+  "mx-central-1",
+] as const;
+
+export const KNOWN_REGIONS: ReadonlySet<string> = new Set<string>([...DEFAULT_REGIONS, ...OPT_IN_REGIONS]);
+
+/** `us-east-1` -> `us_east_1`: a stable Terraform provider alias and construct id. */
+export function regionAlias(region: string): string {
+  return region.replace(/-/g, "_");
+}
