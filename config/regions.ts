@@ -51,3 +51,18 @@ export const KNOWN_REGIONS: ReadonlySet<string> = new Set<string>([...DEFAULT_RE
 export function regionAlias(region: string): string {
   return region.replace(/-/g, "_");
 }
+
+/**
+ * AWS Chatbot's API exists only in these regions; a configuration made in one serves every region.
+ * https://docs.aws.amazon.com/chatbot/latest/APIReference/Welcome.html
+ */
+export const CHATBOT_API_REGIONS = ["us-east-2", "us-west-2", "eu-west-1", "ap-southeast-1"] as const;
+
+/** The Chatbot API region for a home region: itself if it has the API, else the nearest one. */
+export function chatbotApiRegion(homeRegion: string): string {
+  if ((CHATBOT_API_REGIONS as readonly string[]).includes(homeRegion)) return homeRegion;
+  if (homeRegion.startsWith("us-west") || homeRegion === "ca-west-1") return "us-west-2";
+  if (/^(us|ca|sa|mx)-/.test(homeRegion)) return "us-east-2";
+  if (/^(eu|me|af|il)-/.test(homeRegion)) return "eu-west-1";
+  return "ap-southeast-1";
+}

@@ -1,0 +1,174 @@
+import type { Envelope, Origin } from "../parse";
+import type { GuardDutyAction, GuardDutyFinding, GuardDutyResource, RemoteIp } from "../schemas/guardduty";
+import { accountLabel, consoleUrl, partitionOf } from "./aws";
+import { context, escapeText, fieldsSections, header, linkButton, message, safe, section, display } from "./blocks";
+import type { Field } from "./blocks";
+import type { FormatOptions, Formatted } from "./types";
+
+export type SeverityLabel = "Low" | "Medium" | "High" | "Critical" | "Unknown";
+
+/** GuardDuty's severity bands. https://docs.aws.amazon.com/guardduty/latest/ug/guardduty_findings-severity.html */
+export function severityLabel(severity: number): SeverityLabel {
+  if (!Number.isFinite(severity)) return "Unknown";
+  if (severity >= 9) return "Critical";
+  if (severity >= 7) return "High";
+  if (severity >= 4) return "Medium";
+  return "Low";
+}
+
+export const SEVERITY_EMOJI: Record<SeverityLabel, string> = {
+  Critical: ":red_circle:",
+  High: ":large_orange_circle:",
+  Medium: ":large_yellow_circle:",
+  Low: ":large_blue_circle:",
+  Unknown: ":white_circle:",
+};
+
+/**
+ * Sample findings (CreateSampleFindings) carry `additionalInfo.sample: true`; newer findings move
+ * additional info into a JSON string under `value` (`{"value": "{\"sample\":true}", "type": "default"}`).
+ */
+export function isSample(finding: GuardDutyFinding): boolean {
+  const info = finding.service?.additionalInfo;
+  if (!info) return false;
+  if (info.sample === true || info.sample === "true") return true;
+  if (typeof info.value === "string" && info.value.includes("sample")) {
+    try {
+      const parsed = JSON.parse(info.value) as { sample?: unknown };
+      return parsed.sample === true || parsed.sample === "true";
+    } catch {
+      return false;
+    }
+  }
+  return false;
+}
+
+/** The affected resource as escaped mrkdwn, one line per fact. */
+export function describeResource(resource: GuardDutyResource | undefined): string {
+  if (!resource) return "";
+  const lines: string[] = [];
+  const add = (label: string, value: unknown) => {
+    const v = display(value);
+    if (v !== "") lines.push(`${label}: \`${escapeText(v)}\``);
+  };
+  const instance = resource.instanceDetails;
+  if (instance?.instanceId) {
+    const name = instance.tags?.find((t) => t.key === "Name")?.value;
+    lines.push(`EC2 instance: \`${escapeText(instance.instanceId)}\`${name ? ` (${escapeText(name)})` : ""}`);
+  }
+  const key = resource.accessKeyDetails;
+  if (key) {
+    add(key.userType ? `IAM ${key.userType}` : "IAM principal", key.userName);
+    add("Access key", key.accessKeyId);
+  }
+  for (const bucket of resource.s3BucketDetails ?? []) add("S3 bucket", bucket.name);
+  add("EKS cluster", resource.eksClusterDetails?.name);
+  const workload = resource.kubernetesDetails?.kubernetesWorkloadDetails;
+  if (workload?.name) add("Kubernetes workload", `${workload.namespace ? `${workload.namespace}/` : ""}${workload.name}`);
+  add("Kubernetes user", resource.kubernetesDetails?.kubernetesUserDetails?.username);
+  const rds = resource.rdsDbInstanceDetails;
+  add("RDS instance", rds?.dbInstanceIdentifier);
+  add("RDS cluster", rds?.dbClusterIdentifier);
+  add("DB user", resource.rdsDbUserDetails?.user);
+  add("Lambda function", resource.lambdaDetails?.functionName);
+  add("ECS cluster", resource.ecsClusterDetails?.name);
+  for (const c of resource.ecsClusterDetails?.taskDetails?.containers ?? []) add("Container", c.name ?? c.image);
+  const container = resource.containerDetails;
+  if (container) add("Container", container.name ?? container.image ?? container.id);
+  if (lines.length === 0) add("Type", resource.resourceType);
+  return lines.slice(0, 12).join("\n");
+}
+
+function remoteIpOf(action: GuardDutyAction | undefined): RemoteIp | undefined {
+  if (!action) return undefined;
+  return (
+    action.awsApiCallAction?.remoteIpDetails ??
+    action.networkConnectionAction?.remoteIpDetails ??
+    action.kubernetesApiCallAction?.remoteIpDetails ??
+    action.rdsLoginAttemptAction?.remoteIpDetails ??
+    action.portProbeAction?.portProbeDetails?.find((p) => p.remoteIpDetails)?.remoteIpDetails
+  );
+}
+
+/** `ip — city, country — org` as escaped mrkdwn. */
+export function describeRemoteIp(ip: RemoteIp | undefined): string {
+  if (!ip) return "";
+  const address = ip.ipAddressV4 ?? ip.ipAddressV6;
+  const place = [ip.city?.cityName, ip.country?.countryName].filter((p) => p).join(", ");
+  const org = ip.organization?.org ?? ip.organization?.asnOrg ?? ip.organization?.isp;
+  return [address ? `\`${escapeText(address)}\`` : "", escapeText(place), escapeText(org ?? "")].filter((p) => p).join(" — ");
+}
+
+/** What was done and by whom, as escaped mrkdwn. */
+export function describeAction(action: GuardDutyAction | undefined): string {
+  if (!action) return "";
+  const parts: string[] = [];
+  const api = action.awsApiCallAction;
+  if (api?.api) parts.push(`API \`${escapeText(`${api.serviceName ? `${api.serviceName}:` : ""}${api.api}`)}\``);
+  if (api?.remoteAccountDetails?.accountId) parts.push(`from account ${escapeText(api.remoteAccountDetails.accountId)}`);
+  const net = action.networkConnectionAction;
+  if (net) {
+    const port = net.remotePortDetails?.port ?? net.localPortDetails?.port;
+    parts.push(`${escapeText(net.connectionDirection ?? "")} connection${port !== undefined ? ` port ${port}` : ""}`.trim());
+  }
+  const probes = action.portProbeAction?.portProbeDetails;
+  if (probes?.length) {
+    const ports = probes.map((p) => p.localPortDetails?.port).filter((p) => p !== undefined);
+    parts.push(`port probe${ports.length ? ` on ${ports.slice(0, 5).join(", ")}` : ""}`);
+  }
+  if (action.dnsRequestAction?.domain) parts.push(`DNS query \`${escapeText(action.dnsRequestAction.domain)}\``);
+  const k8s = action.kubernetesApiCallAction;
+  if (k8s?.verb || k8s?.requestUri) parts.push(`Kubernetes \`${escapeText(`${k8s.verb ?? ""} ${k8s.requestUri ?? ""}`.trim())}\``);
+  if (parts.length === 0 && action.actionType) parts.push(escapeText(action.actionType));
+  return parts.join(", ");
+}
+
+export function formatGuardDuty(
+  finding: GuardDutyFinding,
+  envelope: Envelope,
+  origin: Origin,
+  { accountNames }: FormatOptions,
+): Formatted {
+  const severity = Number(finding.severity);
+  const label = severityLabel(severity);
+  const sample = isSample(finding);
+  const samplePrefix = sample ? "[SAMPLE] " : "";
+  const region = finding.region ?? envelope.region;
+  const accountId = finding.accountId ?? envelope.account;
+  const partition = partitionOf(finding.partition, finding.arn, region, origin.topicArn);
+  const title = finding.title ?? finding.type;
+  const severityText = `${label}${Number.isFinite(severity) ? ` (${severity})` : ""}`;
+
+  const url =
+    finding.id && /^[A-Za-z0-9._-]{1,128}$/.test(finding.id)
+      ? consoleUrl(partition, region, "guardduty", `/findings?macros=current&fId=${encodeURIComponent(finding.id)}`)
+      : undefined;
+
+  const fields: Field[] = [
+    { label: "Finding type", value: finding.type },
+    { label: "Severity", value: `${SEVERITY_EMOJI[label]} ${escapeText(severityText)}`, trusted: true },
+    { label: "Account", value: accountLabel(accountId, accountNames), trusted: true },
+    { label: "Region", value: region },
+    { label: "Resource", value: describeResource(finding.resource), trusted: true },
+    { label: "Action", value: describeAction(finding.service?.action), trusted: true },
+    { label: "Remote IP", value: describeRemoteIp(remoteIpOf(finding.service?.action)), trusted: true },
+    { label: "Count", value: finding.service?.count },
+    { label: "First seen", value: finding.service?.eventFirstSeen },
+    { label: "Last seen", value: finding.service?.eventLastSeen ?? finding.updatedAt },
+  ];
+
+  const blocks = [
+    header(`${SEVERITY_EMOJI[label]} ${samplePrefix}GuardDuty ${label}: ${title}`),
+    sample
+      ? section(":test_tube: *SAMPLE finding* generated by GuardDuty (CreateSampleFindings); not a real detection.")
+      : undefined,
+    finding.description ? section(safe(finding.description, 2000)) : undefined,
+    ...fieldsSections(fields),
+    finding.id ? context(`Finding id: \`${safe(finding.id, 200)}\``) : undefined,
+    linkButton("Open in GuardDuty console", url, "open-guardduty-finding"),
+  ];
+
+  const where = [accountLabel(accountId, accountNames), escapeText(region ?? "")].filter((p) => p).join(" ");
+  const fallback = `${samplePrefix}GuardDuty ${severityText}: ${safe(title, 200)}${where ? ` (${where})` : ""}`;
+  return { kind: "guardduty", severity: Number.isFinite(severity) ? severity : 0, message: message(fallback, blocks) };
+}

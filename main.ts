@@ -1,0 +1,22 @@
+/**
+ * Entry point of `cdktf synth`: load and validate the config, build one stack per account, synth.
+ * A config mistake prints its problems and exits 1 before anything is written.
+ */
+import { configPathFromEnv, ConfigError, loadConfigFile } from "./config/load";
+import { buildApp } from "./stacks/app";
+
+function main(): void {
+  const file = configPathFromEnv();
+  try {
+    const config = loadConfigFile(file);
+    buildApp(config).synth();
+  } catch (err) {
+    if (err instanceof ConfigError) {
+      process.stderr.write(`threat-alerts: invalid config ${err.message}\n`);
+      process.exit(1);
+    }
+    throw err;
+  }
+}
+
+main();

@@ -1,0 +1,62 @@
+/**
+ * One stack per account: a provider per region, the regional alert pipelines, and the account's
+ * single pieces (Chatbot) in the home region.
+ */
+import { Aspects, TerraformStack } from "cdktf";
+import type { Construct } from "constructs";
+import type { AccountTarget, Config } from "../config/load";
+import { chatbotApiRegion, regionAlias } from "../config/regions";
+import { AccountContext } from "./account-context";
+import { RequireExplicitProvider } from "./aspects/require-provider";
+import { configureBackend } from "./backend";
+import { ChatbotSlack } from "./constructs/chatbot-slack";
+import { RegionalAlerts } from "./constructs/regional-alerts";
+import { createRegionalProviders, providerFor } from "./providers";
+
+export interface AccountStackProps {
+  readonly config: Config;
+  readonly account: AccountTarget;
+}
+
+/** `acme-prod` for account `prod`; `acme` for the credentials' own account. */
+export function stackName(config: Config, account: AccountTarget): string {
+  return account.name ? `${config.project}-${account.name}` : config.project;
+}
+
+export class AccountStack extends TerraformStack {
+  readonly regional: readonly RegionalAlerts[];
+
+  constructor(scope: Construct, id: string, props: AccountStackProps) {
+    super(scope, id);
+    const { config, account } = props;
+    const chatbot = config.notifications.chatbot;
+    const chatbotRegion = chatbot ? chatbotApiRegion(config.homeRegion) : undefined;
+
+    const providers = createRegionalProviders(this, {
+      regions: chatbotRegion ? [...config.regions, chatbotRegion] : config.regions,
+      account,
+      project: config.project,
+    });
+    const home = providerFor(providers, config.homeRegion);
+    const context = new AccountContext(this, "account", { provider: home });
+
+    this.regional = config.regions.map(
+      (region) => new RegionalAlerts(this, regionAlias(region), { provider: providerFor(providers, region), region, account: context, config }),
+    );
+
+    if (chatbot && chatbotRegion) {
+      new ChatbotSlack(this, "chatbot", {
+        provider: providerFor(providers, chatbotRegion),
+        account: context,
+        project: config.project,
+        slackTeamId: chatbot.slackTeamId,
+        slackChannelId: chatbot.slackChannelId,
+        guardrailPolicyArns: chatbot.guardrailPolicyArns,
+        topicArns: this.regional.map((r) => r.alerts.topic.arn),
+      });
+    }
+
+    configureBackend(this, id, config.backend);
+    Aspects.of(this).add(new RequireExplicitProvider());
+  }
+}

@@ -1,0 +1,44 @@
+/**
+ * Where each stack keeps its state: local files (default), S3 (encrypted, locked, one key per
+ * stack) or Terraform Cloud (one workspace per stack). Also pins the Terraform version the
+ * generated configuration needs.
+ */
+import { CloudBackend, LocalBackend, NamedCloudWorkspace, S3Backend, TerraformStack } from "cdktf";
+import type { BackendConfig } from "../config/schema";
+
+/**
+ * hashicorp/aws 6.x supports Terraform 1.5.7 and later (the floor terraform-aws-modules adopted
+ * with provider 6); S3's native lockfile (`use_lockfile`) arrived in Terraform 1.10.
+ */
+export const TERRAFORM_FLOOR = "1.5.7";
+export const S3_LOCKFILE_FLOOR = "1.10.0";
+
+export function configureBackend(stack: TerraformStack, stackName: string, backend: BackendConfig): void {
+  let floor = TERRAFORM_FLOOR;
+  switch (backend.type) {
+    case "local":
+      new LocalBackend(stack, { path: `terraform.${stackName}.tfstate` });
+      break;
+    case "s3": {
+      const s3 = backend.s3!;
+      const key = [s3.keyPrefix.replace(/\/+$/, ""), `${stackName}.tfstate`].filter(Boolean).join("/");
+      const b = new S3Backend(stack, { bucket: s3.bucket, region: s3.region, key, encrypt: true, dynamodbTable: s3.dynamodbTable });
+      if (!s3.dynamodbTable) {
+        // cdktf 0.21 predates `use_lockfile`; S3 native locking needs no DynamoDB table.
+        b.addOverride("use_lockfile", true);
+        floor = S3_LOCKFILE_FLOOR;
+      }
+      break;
+    }
+    case "cloud": {
+      const cloud = backend.cloud!;
+      new CloudBackend(stack, {
+        organization: cloud.organization,
+        hostname: cloud.hostname,
+        workspaces: new NamedCloudWorkspace(`${cloud.workspacePrefix}${stackName}`),
+      });
+      break;
+    }
+  }
+  stack.addOverride("terraform.required_version", `>= ${floor}`);
+}

@@ -1,0 +1,40 @@
+/**
+ * An EventBridge rule that sends matching events to a region's alert topic.
+ */
+import { Construct } from "constructs";
+import { CloudwatchEventRule } from "@cdktf/provider-aws/lib/cloudwatch-event-rule";
+import { CloudwatchEventTarget } from "@cdktf/provider-aws/lib/cloudwatch-event-target";
+import type { AwsProvider } from "@cdktf/provider-aws/lib/provider";
+import type { AlertTopic } from "./alert-topic";
+
+export interface AlertRuleProps {
+  readonly provider: AwsProvider;
+  readonly name: string;
+  readonly description: string;
+  /** The event pattern, as a plain object (see event-patterns.ts). */
+  readonly eventPattern: Record<string, unknown>;
+  /** The topic in the rule's own region (EventBridge targets are regional). */
+  readonly topic: AlertTopic;
+}
+
+export class AlertRule extends Construct {
+  readonly rule: CloudwatchEventRule;
+
+  constructor(scope: Construct, id: string, props: AlertRuleProps) {
+    super(scope, id);
+    const { provider, topic } = props;
+    this.rule = new CloudwatchEventRule(this, "rule", {
+      provider,
+      name: props.name,
+      description: props.description,
+      eventPattern: JSON.stringify(props.eventPattern),
+    });
+    new CloudwatchEventTarget(this, "target", {
+      provider,
+      rule: this.rule.name,
+      targetId: "alert-topic",
+      arn: topic.topic.arn,
+    });
+    topic.allowEventRule(this.rule.arn);
+  }
+}

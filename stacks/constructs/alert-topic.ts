@@ -1,0 +1,137 @@
+/**
+ * A region's alert topic: SNS encrypted with a customer-managed KMS key that EventBridge and
+ * CloudWatch may use, a topic policy that admits only this stack's rules and this account's
+ * alarms, and the email subscriptions.
+ *
+ * Why not the AWS-managed `alias/aws/sns` key: its key policy cannot be changed, so EventBridge
+ * and CloudWatch alarms cannot use it and their publishes fail silently.
+ * https://repost.aws/knowledge-center/sns-not-getting-eventbridge-notification
+ * https://docs.aws.amazon.com/sns/latest/dg/sns-key-management.html#compatibility-with-aws-services
+ */
+import { Construct } from "constructs";
+import { Lazy } from "cdktf";
+import { DataAwsIamPolicyDocument } from "@cdktf/provider-aws/lib/data-aws-iam-policy-document";
+import { KmsAlias } from "@cdktf/provider-aws/lib/kms-alias";
+import { KmsKey } from "@cdktf/provider-aws/lib/kms-key";
+import type { AwsProvider } from "@cdktf/provider-aws/lib/provider";
+import { SnsTopic } from "@cdktf/provider-aws/lib/sns-topic";
+import { SnsTopicPolicy } from "@cdktf/provider-aws/lib/sns-topic-policy";
+import { SnsTopicSubscription } from "@cdktf/provider-aws/lib/sns-topic-subscription";
+import type { AccountContext } from "../account-context";
+import { names } from "../../config/names";
+
+export interface AlertTopicProps {
+  readonly provider: AwsProvider;
+  readonly region: string;
+  readonly account: AccountContext;
+  readonly project: string;
+  /** Addresses subscribed by email; each must confirm once. @default none */
+  readonly emails?: readonly string[];
+}
+
+/** The AWS services that publish alerts to the topic. */
+const PUBLISHERS = ["events.amazonaws.com", "cloudwatch.amazonaws.com"];
+
+export class AlertTopic extends Construct {
+  readonly topic: SnsTopic;
+  readonly key: KmsKey;
+  private readonly eventRuleArns: string[] = [];
+
+  constructor(scope: Construct, id: string, props: AlertTopicProps) {
+    super(scope, id);
+    const { provider, region, account, project } = props;
+
+    const keyPolicy = new DataAwsIamPolicyDocument(this, "key-policy", {
+      provider,
+      statement: [
+        {
+          sid: "AccountAdministersKey",
+          principals: [{ type: "AWS", identifiers: [account.rootPrincipal] }],
+          actions: ["kms:*"],
+          resources: ["*"],
+        },
+        {
+          // SNS asks KMS for a data key on the publisher's behalf: the publishing service needs it.
+          sid: "AlertPublishersEncrypt",
+          principals: [{ type: "Service", identifiers: PUBLISHERS }],
+          actions: ["kms:GenerateDataKey*", "kms:Decrypt"],
+          resources: ["*"],
+          condition: [{ test: "StringEquals", variable: "aws:SourceAccount", values: [account.accountId] }],
+        },
+      ],
+    });
+
+    this.key = new KmsKey(this, "key", {
+      provider,
+      description: `threat-alerts ${project}: encrypts the alert topic in ${region}`,
+      enableKeyRotation: true,
+      deletionWindowInDays: 30,
+      policy: keyPolicy.json,
+    });
+    new KmsAlias(this, "key-alias", { provider, name: names.keyAlias(project), targetKeyId: this.key.keyId });
+
+    this.topic = new SnsTopic(this, "topic", {
+      provider,
+      name: names.topic(project),
+      displayName: `threat-alerts ${project}`,
+      kmsMasterKeyId: this.key.arn,
+    });
+
+    const topicPolicy = new DataAwsIamPolicyDocument(this, "topic-policy", {
+      provider,
+      statement: [
+        {
+          sid: "AccountManagesTopic",
+          principals: [{ type: "AWS", identifiers: [account.rootPrincipal] }],
+          actions: [
+            "sns:GetTopicAttributes",
+            "sns:SetTopicAttributes",
+            "sns:AddPermission",
+            "sns:RemovePermission",
+            "sns:DeleteTopic",
+            "sns:Subscribe",
+            "sns:ListSubscriptionsByTopic",
+            "sns:Publish",
+          ],
+          resources: [this.topic.arn],
+        },
+        {
+          sid: "StackEventRulesPublish",
+          principals: [{ type: "Service", identifiers: ["events.amazonaws.com"] }],
+          actions: ["sns:Publish"],
+          resources: [this.topic.arn],
+          condition: [{ test: "ArnEquals", variable: "aws:SourceArn", values: Lazy.listValue({ produce: () => [...this.eventRuleArns] }) }],
+        },
+        {
+          sid: "AccountAlarmsPublish",
+          principals: [{ type: "Service", identifiers: ["cloudwatch.amazonaws.com"] }],
+          actions: ["sns:Publish"],
+          resources: [this.topic.arn],
+          condition: [
+            { test: "StringEquals", variable: "aws:SourceAccount", values: [account.accountId] },
+            { test: "ArnLike", variable: "aws:SourceArn", values: [account.arn("cloudwatch", region, "alarm:*")] },
+          ],
+        },
+        {
+          sid: "DenyInsecureTransport",
+          effect: "Deny",
+          principals: [{ type: "*", identifiers: ["*"] }],
+          actions: ["sns:Publish"],
+          resources: [this.topic.arn],
+          condition: [{ test: "Bool", variable: "aws:SecureTransport", values: ["false"] }],
+        },
+      ],
+    });
+    new SnsTopicPolicy(this, "topic-policy-attachment", { provider, arn: this.topic.arn, policy: topicPolicy.json });
+
+    // Construct ids derive from the address, so reordering the list changes nothing.
+    for (const email of props.emails ?? []) {
+      new SnsTopicSubscription(this, `email-${email}`, { provider, topicArn: this.topic.arn, protocol: "email", endpoint: email });
+    }
+  }
+
+  /** Lets an EventBridge rule of this stack (same region) publish to the topic. */
+  allowEventRule(ruleArn: string): void {
+    this.eventRuleArns.push(ruleArn);
+  }
+}

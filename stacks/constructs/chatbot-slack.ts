@@ -1,0 +1,77 @@
+/**
+ * AWS Chatbot posting every regional alert topic to one Slack channel.
+ *
+ * The channel role only lets Chatbot render notifications; guardrail policies cap what anyone in
+ * the channel could do through Chatbot. The Slack workspace must be authorized once in the
+ * Chatbot console before the first deploy (README: "Slack authorization").
+ */
+import { Construct } from "constructs";
+import { ChatbotSlackChannelConfiguration } from "@cdktf/provider-aws/lib/chatbot-slack-channel-configuration";
+import { DataAwsIamPolicyDocument } from "@cdktf/provider-aws/lib/data-aws-iam-policy-document";
+import { IamRole } from "@cdktf/provider-aws/lib/iam-role";
+import { IamRolePolicy } from "@cdktf/provider-aws/lib/iam-role-policy";
+import type { AwsProvider } from "@cdktf/provider-aws/lib/provider";
+import type { AccountContext } from "../account-context";
+import { names } from "../../config/names";
+
+export interface ChatbotSlackProps {
+  /** A provider in a region where the Chatbot API exists (config/regions.ts chatbotApiRegion). */
+  readonly provider: AwsProvider;
+  readonly account: AccountContext;
+  readonly project: string;
+  readonly slackTeamId: string;
+  readonly slackChannelId: string;
+  /** Topics in any region; Chatbot subscribes to each. */
+  readonly topicArns: readonly string[];
+  /** @default the AWS managed CloudWatchReadOnlyAccess policy */
+  readonly guardrailPolicyArns?: readonly string[];
+}
+
+export class ChatbotSlack extends Construct {
+  readonly role: IamRole;
+  readonly configuration: ChatbotSlackChannelConfiguration;
+
+  constructor(scope: Construct, id: string, props: ChatbotSlackProps) {
+    super(scope, id);
+    const { provider, account, project } = props;
+    const guardrails =
+      props.guardrailPolicyArns && props.guardrailPolicyArns.length > 0
+        ? [...props.guardrailPolicyArns]
+        : [`arn:${account.partition}:iam::aws:policy/CloudWatchReadOnlyAccess`];
+
+    const trust = new DataAwsIamPolicyDocument(this, "trust", {
+      provider,
+      statement: [
+        {
+          actions: ["sts:AssumeRole"],
+          principals: [{ type: "Service", identifiers: ["chatbot.amazonaws.com"] }],
+          condition: [{ test: "StringEquals", variable: "aws:SourceAccount", values: [account.accountId] }],
+        },
+      ],
+    });
+    this.role = new IamRole(this, "role", {
+      provider,
+      name: names.chatbotRole(project),
+      description: "threat-alerts: lets AWS Chatbot render alert notifications in Slack",
+      assumeRolePolicy: trust.json,
+    });
+    // The "Notification permissions" template of the Chatbot console: enough to render alarms.
+    // https://docs.aws.amazon.com/chatbot/latest/adminguide/chatbot-iam-policies.html
+    const notify = new DataAwsIamPolicyDocument(this, "notify", {
+      provider,
+      statement: [{ actions: ["cloudwatch:Describe*", "cloudwatch:Get*", "cloudwatch:List*"], resources: ["*"] }],
+    });
+    new IamRolePolicy(this, "notify-policy", { provider, name: "notifications", role: this.role.id, policy: notify.json });
+
+    this.configuration = new ChatbotSlackChannelConfiguration(this, "channel", {
+      provider,
+      configurationName: names.chatbotConfiguration(project),
+      iamRoleArn: this.role.arn,
+      slackTeamId: props.slackTeamId,
+      slackChannelId: props.slackChannelId,
+      snsTopicArns: [...props.topicArns],
+      guardrailPolicyArns: guardrails,
+      loggingLevel: "ERROR",
+    });
+  }
+}
