@@ -127,7 +127,12 @@ function knownKeys(path: readonly PropertyKey[]): string[] | undefined {
     }
     if (!s) return undefined;
     const def: any = (s as any)._zod.def;
-    if (key === undefined) return def.type === "object" ? Object.keys(def.shape) : undefined;
+    if (key === undefined) {
+      if (def.type === "object") return Object.keys(def.shape);
+      // A record keyed by an enum (cloudtrail.alarms) allows the enum's values.
+      const keyEntries = def.type === "record" ? def.keyType?._zod?.def?.entries : undefined;
+      return keyEntries ? Object.values(keyEntries).map(String) : undefined;
+    }
     if (typeof key === "number" && def.type === "array") s = def.element;
     else if (typeof key === "string" && def.type === "object") s = def.shape[key];
     else if (def.type === "record") s = def.valueType;
@@ -137,12 +142,21 @@ function knownKeys(path: readonly PropertyKey[]): string[] | undefined {
 }
 
 function closest(word: string, candidates: readonly string[]): string | undefined {
+  // An abbreviation (RootUsage for RootAccountUsage) is a near miss too.
+  const abbreviated = word.length >= 4 ? candidates.filter((c) => isSubsequence(word.toLowerCase(), c.toLowerCase())) : [];
+  if (abbreviated.length === 1) return abbreviated[0];
   let best: { c: string; d: number } | undefined;
   for (const c of candidates) {
     const d = editDistance(word.toLowerCase(), c.toLowerCase());
     if (!best || d < best.d) best = { c, d };
   }
   return best && best.d <= Math.max(2, Math.floor(word.length / 3)) ? best.c : undefined;
+}
+
+function isSubsequence(short: string, long: string): boolean {
+  let i = 0;
+  for (const ch of long) if (ch === short[i]) i++;
+  return i === short.length;
 }
 
 function editDistance(a: string, b: string): number {

@@ -38,8 +38,9 @@ const region = z.string().refine((r) => KNOWN_REGIONS.has(r), {
     `"${String(issue.input)}" is not an AWS region name; use a code like us-east-1 or eu-west-1 (regions: all means the 17 default regions)`,
 });
 
-const severity = z.union([z.enum(SEVERITY_WORDS), z.number().min(1).max(10)], {
-  error: `use LOW, MEDIUM, HIGH or CRITICAL, or a number from 1 to 10`,
+const SEVERITY_FIX = "use LOW, MEDIUM, HIGH or CRITICAL, or a number from 1 to 10";
+const severity = z.union([z.enum(SEVERITY_WORDS), z.number().min(1, { error: SEVERITY_FIX }).max(10, { error: SEVERITY_FIX })], {
+  error: SEVERITY_FIX,
 });
 
 const accountId = z.string({ error: `use the 12-digit account id as a quoted string, e.g. "111111111111" (unquoted, YAML reads it as a number and drops leading zeros)` })

@@ -1,0 +1,131 @@
+import { ConfigError, parseConfig } from "../../config/load";
+
+const VALID = `
+project: acme
+homeRegion: us-east-1
+regions: [us-east-1, eu-west-1]
+`;
+
+/** The problems a config produces, or [] when it is valid. */
+function problems(yaml: string): string[] {
+  try {
+    parseConfig(yaml, "test.yaml");
+    return [];
+  } catch (err) {
+    if (err instanceof ConfigError) return [...err.problems];
+    throw err;
+  }
+}
+
+/** Adds top-level YAML to the valid base. */
+const withBase = (extra: string) => `${VALID}${extra}\n`;
+
+describe("config validation", () => {
+  test("the base config is valid and gets its defaults", () => {
+    const c = parseConfig(VALID);
+    expect(c.guardduty).toEqual({
+      minSeverity: "HIGH",
+      findingPublishingFrequency: "FIFTEEN_MINUTES",
+      features: { s3DataEvents: true, eksAuditLogs: true, ebsMalwareProtection: true, rdsLoginEvents: true, lambdaNetworkLogs: true, runtimeMonitoring: false },
+    });
+    expect(c.backend).toEqual({ type: "local" });
+    expect(c.accounts).toEqual([{}]);
+    expect(c.notifications.emails).toEqual([]);
+  });
+
+  test("regions: all means the 17 default regions", () => {
+    expect(parseConfig(VALID.replace("[us-east-1, eu-west-1]", "all")).regions).toHaveLength(17);
+  });
+
+  // [what, config, the path the message must name, a word of the fix]
+  const failing: Array<[string, string, string, RegExp]> = [
+    ["project missing", "homeRegion: us-east-1\nregions: [us-east-1]\n", "project", /required/],
+    ["project with capitals", VALID.replace("project: acme", "project: Acme_Corp"), "project", /lowercase/],
+    ["project too long for the S3 bucket name", VALID.replace("project: acme", `project: ${"a".repeat(40)}`), "project", /at most 39.*S3 bucket/],
+    ["unknown region", VALID.replace("eu-west-1]", "eu-west-9]"), "regions[1]", /not an AWS region/],
+    ["duplicate region", VALID.replace("eu-west-1]", "eu-west-1, us-east-1]"), "regions[2]", /listed twice/],
+    ["empty regions", VALID.replace("[us-east-1, eu-west-1]", "[]"), "regions", /at least one/],
+    ["homeRegion not in regions", VALID.replace("homeRegion: us-east-1", "homeRegion: eu-central-1"), "homeRegion", /not one of regions/],
+    ["unknown top-level key (typo)", withBase("guarduty: {}"), "guarduty", /unknown key; did you mean "guardduty"/],
+    ["unknown nested key", withBase("guardduty: { minSeverty: HIGH }"), "guardduty.minSeverty", /did you mean "minSeverity"/],
+    ["account id as a YAML number", withBase("accounts: [{ name: prod, id: 111111111111 }]"), "accounts[0].id", /quoted string/],
+    ["account id of 11 digits", withBase(`accounts: [{ name: prod, id: "11111111111" }]`), "accounts[0].id", /12 digits/],
+    ["account name with spaces", withBase(`accounts: [{ name: "my prod", id: "111111111111" }]`), "accounts[0].name", /lowercase/],
+    ["duplicate account names", withBase(`accounts: [{ name: prod, id: "111111111111" }, { name: prod, id: "222222222222" }]`), "accounts[1].name", /unique/],
+    ["duplicate account ids", withBase(`accounts: [{ name: prod, id: "111111111111" }, { name: dev, id: "111111111111" }]`), "accounts[1].id", /one entry/],
+    ["role ARN of another account", withBase(`accounts: [{ name: prod, id: "111111111111", assumeRoleArn: "arn:aws:iam::222222222222:role/X" }]`), "accounts[0].assumeRoleArn", /role is in account 222222222222/],
+    ["malformed role ARN", withBase(`accounts: [{ name: prod, id: "111111111111", assumeRoleArn: "ThreatAlertsDeploy" }]`), "accounts[0].assumeRoleArn", /IAM role ARN/],
+    ["empty accounts list", withBase("accounts: []"), "accounts", /at least one account/],
+    ["severity word", withBase("guardduty: { minSeverity: SEVERE }"), "guardduty.minSeverity", /LOW, MEDIUM, HIGH or CRITICAL/],
+    ["severity above 10", withBase("guardduty: { minSeverity: 11 }"), "guardduty.minSeverity", /1 to 10/],
+    ["severity 0", withBase("guardduty: { minSeverity: 0 }"), "guardduty.minSeverity", /1 to 10/],
+    ["publishing frequency", withBase("guardduty: { findingPublishingFrequency: HOURLY }"), "guardduty.findingPublishingFrequency", /ONE_HOUR/],
+    ["feature not a boolean", withBase("guardduty: { features: { s3DataEvents: yes please } }"), "guardduty.features.s3DataEvents", /boolean/],
+    ["email address", withBase("notifications: { emails: [security-at-example.com] }"), "notifications.emails[0]", /email address/],
+    ["Slack team id", withBase("notifications: { chatbot: { slackTeamId: acme, slackChannelId: C0123ABCD } }"), "notifications.chatbot.slackTeamId", /T0123ABCD/],
+    ["Slack channel name instead of id", withBase(`notifications: { chatbot: { slackTeamId: T0123ABCD, slackChannelId: "#general" } }`), "notifications.chatbot.slackChannelId", /is a channel name; use the channel id/],
+    ["AdministratorAccess guardrail", withBase(`notifications: { chatbot: { slackTeamId: T0123ABCD, slackChannelId: C0123ABCD, guardrailPolicyArns: ["arn:aws:iam::aws:policy/AdministratorAccess"] } }`), "notifications.chatbot.guardrailPolicyArns[0]", /read-only/],
+    ["s3 backend without settings", withBase("backend: { type: s3 }"), "backend.s3", /bucket/],
+    ["cloud backend without settings", withBase("backend: { type: cloud }"), "backend.cloud", /organization/],
+    ["s3 settings with another type", withBase("backend: { type: local, s3: { bucket: my-tfstate, region: us-east-1 } }"), "backend.s3", /set type: s3/],
+    ["unknown backend type", withBase("backend: { type: consul }"), "backend.type", /local, s3 or cloud/],
+    ["s3 bucket name", withBase("backend: { type: s3, s3: { bucket: My_Bucket, region: us-east-1 } }"), "backend.s3.bucket", /S3 bucket name/],
+    ["s3 backend region", withBase("backend: { type: s3, s3: { bucket: my-tfstate, region: useast1 } }"), "backend.s3.region", /not an AWS region/],
+    ["Slack webhook URL instead of a parameter name", withBase(`notifications: { slack: { webhookParameter: "https://hooks.example.com/services/x" } }`), "notifications.slack.webhookParameter", /SSM parameter name/],
+    ["cloudtrail with neither log group nor trail", withBase("cloudtrail: { cisAlarms: strict }"), "cloudtrail.logGroup", /createTrail: true/],
+    ["cloudtrail with both", withBase("cloudtrail: { logGroup: { name: trail-logs }, createTrail: true }"), "cloudtrail.createTrail", /not both/],
+    ["cloudtrail log group outside regions", withBase("cloudtrail: { logGroup: { name: trail-logs, region: ap-south-1 } }"), "cloudtrail.logGroup.region", /not one of regions/],
+    ["cloudtrail alarm override of an unknown alarm", withBase("cloudtrail: { logGroup: { name: trail-logs }, alarms: { RootUsage: { enabled: false } } }"), "cloudtrail.alarms.RootUsage", /did you mean "RootAccountUsage"/],
+  ];
+
+  test.each(failing)("refuses %s, naming the field and the fix", (_what, yaml, path, fix) => {
+    const found = problems(yaml);
+    const hit = found.find((p) => p.startsWith(`${path}:`));
+    if (!hit) throw new Error(`expected a problem at ${path}, got:\n${found.join("\n")}`);
+    expect(hit).toMatch(fix);
+  });
+
+  test("reports every problem of a config in one run", () => {
+    const found = problems(`
+project: Acme
+homeRegion: us-east-9
+regions: [us-east-1, us-east-1]
+guardduty: { minSeverity: 12 }
+notifications: { emails: [nope] }
+backend: { type: s3 }
+`);
+    expect(found.map((p) => p.split(":")[0]).sort()).toEqual(
+      ["backend.s3", "guardduty.minSeverity", "homeRegion", "notifications.emails[0]", "project", "regions[1]"].sort(),
+    );
+  });
+
+  test("a YAML syntax error gives its line and column", () => {
+    const found = problems("project: acme\nregions: [us-east-1\nhomeRegion: us-east-1\n");
+    expect(found[0]).toMatch(/^YAML syntax error at line \d+, column \d+: /);
+  });
+
+  test("a duplicated YAML key is an error, not a silent override", () => {
+    expect(problems(`${VALID}project: other\n`)[0]).toMatch(/YAML syntax error at line 5.*unique/i);
+  });
+
+  test("an empty file is refused", () => {
+    expect(problems("")).toEqual(["the file is empty; start from threat-alerts.yaml"]);
+  });
+
+  test("valid settings of every section pass", () => {
+    expect(
+      problems(`${VALID}
+accounts:
+  - { name: prod, id: "111111111111", assumeRoleArn: "arn:aws:iam::111111111111:role/ThreatAlertsDeploy" }
+guardduty: { minSeverity: 7.5, findingPublishingFrequency: SIX_HOURS, features: { runtimeMonitoring: true } }
+notifications:
+  emails: [security@example.com]
+  chatbot: { slackTeamId: T0123ABCD, slackChannelId: C0123ABCD, guardrailPolicyArns: ["arn:aws:iam::aws:policy/ReadOnlyAccess"] }
+  slack: { webhookParameter: /threat-alerts/slack-webhook, routes: [{ minSeverity: CRITICAL, webhookParameter: /threat-alerts/oncall }] }
+  accountNames: { "111111111111": prod }
+cloudtrail: { logGroup: { name: aws-cloudtrail-logs, region: eu-west-1 }, cisAlarms: tuned, alarms: { VpcChanges: { enabled: false } } }
+backend: { type: s3, s3: { bucket: my-tfstate, region: us-east-1, dynamodbTable: tf-locks } }
+`),
+    ).toEqual([]);
+  });
+});
