@@ -1,0 +1,81 @@
+import { createHash } from "node:crypto";
+import { existsSync, renameSync, writeFileSync } from "node:fs";
+import { tmpdir } from "node:os";
+import * as path from "node:path";
+import { buildSync } from "esbuild";
+import { zipSync } from "fflate";
+
+/** Lambda handler string for the bundle: `handler` exported from `index.js`. */
+export const NOTIFIER_HANDLER = "index.handler";
+
+export interface NotifierBundle {
+  /** Content-addressed zip in the OS temp dir, for a cdktf `TerraformAsset` of type FILE. */
+  readonly zipPath: string;
+  /** base64 SHA-256 of the zip, the format of `source_code_hash` (`filebase64sha256`). */
+  readonly sha256: string;
+  readonly zipBytes: number;
+  readonly bundleBytes: number;
+}
+
+const REPO_ROOT = path.resolve(__dirname, "..", "..");
+const ENTRY = path.join(REPO_ROOT, "lambda-src", "handler.ts");
+
+/**
+ * A fixed, local-time DOS timestamp: fflate encodes `mtime` with local-time getters, so a date
+ * built from local fields gives the same bytes in every time zone (1980-01-01 is DOS time's epoch).
+ */
+const ZIP_MTIME = new Date(1980, 0, 1, 0, 0, 0);
+/** Unix regular file, rw-r--r--. */
+const ZIP_ATTRS = (0o100644 << 16) >>> 0;
+
+/** esbuild → one minified CommonJS file. The Node.js 22 runtime ships AWS SDK v3, so it stays external. */
+export function buildNotifierCode(): Uint8Array {
+  const result = buildSync({
+    absWorkingDir: REPO_ROOT,
+    entryPoints: [ENTRY],
+    outfile: "index.js",
+    bundle: true,
+    platform: "node",
+    target: "node22",
+    format: "cjs",
+    minify: true,
+    external: ["@aws-sdk/*"],
+    sourcemap: false,
+    legalComments: "none",
+    charset: "ascii",
+    write: false,
+    logLevel: "silent",
+  });
+  const out = result.outputFiles.find((f) => f.path.endsWith("index.js"));
+  if (!out) throw new Error("esbuild produced no index.js");
+  // Absolute paths would make the zip differ per clone (and leak the build machine's layout).
+  if (Buffer.from(out.contents).includes(REPO_ROOT)) throw new Error(`notifier bundle contains the absolute path ${REPO_ROOT}`);
+  return out.contents;
+}
+
+/** Zips `index.js` with fixed metadata, so equal code gives equal bytes on every machine. */
+export function zipNotifierCode(code: Uint8Array): Uint8Array {
+  return zipSync({ "index.js": [code, { mtime: ZIP_MTIME, os: 3, attrs: ZIP_ATTRS }] }, { level: 9, mem: 8 });
+}
+
+let memo: NotifierBundle | undefined;
+
+/**
+ * Bundles and zips the notifier once per process (the app calls it for every stack) and writes
+ * the zip to `<tmpdir>/threat-alerts-notifier-<sha256 hex>.zip`.
+ */
+export function bundleNotifier(): NotifierBundle {
+  if (memo) return memo;
+  const code = buildNotifierCode();
+  const zip = zipNotifierCode(code);
+  const digest = createHash("sha256").update(zip).digest();
+  const zipPath = path.join(tmpdir(), `threat-alerts-notifier-${digest.toString("hex")}.zip`);
+  if (!existsSync(zipPath)) {
+    // Write then rename: parallel test workers may race on the same content-addressed name.
+    const partial = `${zipPath}.${process.pid}.tmp`;
+    writeFileSync(partial, zip);
+    renameSync(partial, zipPath);
+  }
+  memo = { zipPath, sha256: digest.toString("base64"), zipBytes: zip.length, bundleBytes: code.length };
+  return memo;
+}
