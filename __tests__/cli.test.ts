@@ -1,0 +1,57 @@
+import { spawnSync } from "node:child_process";
+import { existsSync, mkdtempSync, readdirSync, rmSync, writeFileSync } from "node:fs";
+import { tmpdir } from "node:os";
+import { join } from "node:path";
+
+const ROOT = join(__dirname, "..");
+
+/** Runs the app exactly as cdktf.json's `app` does, with a config file and an output dir. */
+function runApp(configYaml: string | undefined) {
+  const dir = mkdtempSync(join(tmpdir(), "threat-alerts-cli-"));
+  const outdir = join(dir, "out");
+  const env: NodeJS.ProcessEnv = { ...process.env, CDKTF_OUTDIR: outdir };
+  if (configYaml !== undefined) {
+    writeFileSync(join(dir, "config.yaml"), configYaml);
+    env.THREAT_ALERTS_CONFIG = join(dir, "config.yaml");
+  }
+  const r = spawnSync(process.execPath, ["--import", "tsx", "main.ts"], { cwd: ROOT, env, encoding: "utf8" });
+  return { ...r, outdir, cleanup: () => rmSync(dir, { recursive: true, force: true }) };
+}
+
+describe("the app entry point", () => {
+  test("with no THREAT_ALERTS_CONFIG it synthesizes the bundled example", () => {
+    const r = runApp(undefined);
+    try {
+      expect(r.stderr).toBe("");
+      expect(r.status).toBe(0);
+      expect(readdirSync(join(r.outdir, "stacks"))).toEqual(["acme"]);
+    } finally {
+      r.cleanup();
+    }
+  });
+
+  test("a bad config prints each problem with its field, exits 1, writes nothing and shows no stack trace", () => {
+    const r = runApp("project: acme\nhomeRegion: us-east-1\nregions: [us-east-1, eu-west-9]\nnotifications: { emails: [nope] }\n");
+    try {
+      expect(r.status).toBe(1);
+      expect(r.stderr).toContain("regions[1]: \"eu-west-9\" is not an AWS region name");
+      expect(r.stderr).toContain("notifications.emails[0]: use an email address");
+      expect(r.stderr).not.toMatch(/^\s+at /m);
+      expect(existsSync(r.outdir)).toBe(false);
+    } finally {
+      r.cleanup();
+    }
+  });
+
+  test("a missing config file says how to point at one", () => {
+    const dir = mkdtempSync(join(tmpdir(), "threat-alerts-cli-"));
+    const r = spawnSync(process.execPath, ["--import", "tsx", "main.ts"], {
+      cwd: ROOT,
+      env: { ...process.env, THREAT_ALERTS_CONFIG: join(dir, "nope.yaml"), CDKTF_OUTDIR: join(dir, "out") },
+      encoding: "utf8",
+    });
+    rmSync(dir, { recursive: true, force: true });
+    expect(r.status).toBe(1);
+    expect(r.stderr).toMatch(/nope\.yaml: 1 problem:\n  - file not found; .*THREAT_ALERTS_CONFIG/);
+  });
+});
