@@ -78,7 +78,7 @@ export function formatAlarm(alarm: Alarm, origin: Origin, { accountNames }: Form
   const blocks = [
     header(`${emoji} ${f.newState}: ${f.name}`),
     // For the baseline's CloudTrail alarms the description says what happened and what to do.
-    f.description ? section(`*What this means*\n>${safe(f.description, 2500).replace(/\n/g, "\n>")}`) : undefined,
+    f.description ? section(`:information_source: *What this means:* ${safe(f.description, 2500)}`) : undefined,
     ...fieldsSections([
       { label: "Alarm", value: f.name },
       { label: "State", value: transition },

@@ -43,40 +43,69 @@ export function isSample(finding: GuardDutyFinding): boolean {
   return false;
 }
 
-/** The affected resource as escaped mrkdwn, one line per fact. */
-export function describeResource(resource: GuardDutyResource | undefined): string {
-  if (!resource) return "";
-  const lines: string[] = [];
-  const add = (label: string, value: unknown) => {
-    const v = display(value);
-    if (v !== "") lines.push(`${label}: \`${escapeText(v)}\``);
+type ResourcePart = "instance" | "accessKey" | "s3" | "eks" | "rds" | "lambda" | "ecs" | "container";
+
+/** Which part describes the resource a `resourceType` names; sample findings fill in the others too. */
+const PRIMARY: Record<string, ResourcePart[]> = {
+  Instance: ["instance"],
+  AccessKey: ["accessKey"],
+  S3Bucket: ["s3"],
+  S3Object: ["s3"],
+  EKSCluster: ["eks"],
+  KubernetesCluster: ["eks"],
+  RDSDBInstance: ["rds"],
+  RDSLimitlessDB: ["rds"],
+  Lambda: ["lambda"],
+  ECSCluster: ["ecs", "container"],
+  Container: ["container", "instance"],
+};
+
+const MAX_RESOURCE_LINES = 8;
+
+/** The affected resource as escaped mrkdwn, one line per fact, the `resourceType`'s own details first. */
+export function describeResource(
+  resource: GuardDutyResource | undefined,
+  affected?: Readonly<Record<string, unknown>>,
+): string {
+  const parts: Record<ResourcePart, string[]> = {
+    instance: [], accessKey: [], s3: [], eks: [], rds: [], lambda: [], ecs: [], container: [],
   };
-  const instance = resource.instanceDetails;
+  const add = (part: ResourcePart, label: string, value: unknown) => {
+    const v = display(value);
+    if (v !== "") parts[part].push(`${label}: \`${escapeText(v)}\``);
+  };
+  const instance = resource?.instanceDetails;
   if (instance?.instanceId) {
     const name = instance.tags?.find((t) => t.key === "Name")?.value;
-    lines.push(`EC2 instance: \`${escapeText(instance.instanceId)}\`${name ? ` (${escapeText(name)})` : ""}`);
+    parts.instance.push(`EC2 instance: \`${escapeText(instance.instanceId)}\`${name ? ` (${escapeText(name)})` : ""}`);
   }
-  const key = resource.accessKeyDetails;
+  const key = resource?.accessKeyDetails;
   if (key) {
-    add(key.userType ? `IAM ${key.userType}` : "IAM principal", key.userName);
-    add("Access key", key.accessKeyId);
+    add("accessKey", key.userType ? `Principal (${key.userType})` : "Principal", key.userName);
+    add("accessKey", "Access key", key.accessKeyId);
   }
-  for (const bucket of resource.s3BucketDetails ?? []) add("S3 bucket", bucket.name);
-  add("EKS cluster", resource.eksClusterDetails?.name);
-  const workload = resource.kubernetesDetails?.kubernetesWorkloadDetails;
-  if (workload?.name) add("Kubernetes workload", `${workload.namespace ? `${workload.namespace}/` : ""}${workload.name}`);
-  add("Kubernetes user", resource.kubernetesDetails?.kubernetesUserDetails?.username);
-  const rds = resource.rdsDbInstanceDetails;
-  add("RDS instance", rds?.dbInstanceIdentifier);
-  add("RDS cluster", rds?.dbClusterIdentifier);
-  add("DB user", resource.rdsDbUserDetails?.user);
-  add("Lambda function", resource.lambdaDetails?.functionName);
-  add("ECS cluster", resource.ecsClusterDetails?.name);
-  for (const c of resource.ecsClusterDetails?.taskDetails?.containers ?? []) add("Container", c.name ?? c.image);
-  const container = resource.containerDetails;
-  if (container) add("Container", container.name ?? container.image ?? container.id);
-  if (lines.length === 0) add("Type", resource.resourceType);
-  return lines.slice(0, 12).join("\n");
+  for (const bucket of resource?.s3BucketDetails ?? []) add("s3", "S3 bucket", bucket.name);
+  add("eks", "EKS cluster", resource?.eksClusterDetails?.name);
+  const workload = resource?.kubernetesDetails?.kubernetesWorkloadDetails;
+  if (workload?.name) add("eks", "Kubernetes workload", `${workload.namespace ? `${workload.namespace}/` : ""}${workload.name}`);
+  add("eks", "Kubernetes user", resource?.kubernetesDetails?.kubernetesUserDetails?.username);
+  add("rds", "RDS instance", resource?.rdsDbInstanceDetails?.dbInstanceIdentifier);
+  add("rds", "RDS cluster", resource?.rdsDbInstanceDetails?.dbClusterIdentifier);
+  add("rds", "DB user", resource?.rdsDbUserDetails?.user);
+  add("lambda", "Lambda function", resource?.lambdaDetails?.functionName);
+  add("ecs", "ECS cluster", resource?.ecsClusterDetails?.name);
+  for (const c of resource?.ecsClusterDetails?.taskDetails?.containers ?? []) add("ecs", "Container", c.name ?? c.image);
+  const container = resource?.containerDetails;
+  if (container) add("container", "Container", container.name ?? container.image ?? container.id);
+
+  const primary = PRIMARY[resource?.resourceType ?? ""] ?? [];
+  const order = [...primary, ...(Object.keys(parts) as ResourcePart[]).filter((p) => !primary.includes(p))];
+  const lines = order.flatMap((p) => parts[p]);
+  for (const [type, id] of Object.entries(affected ?? {})) {
+    if (typeof id === "string") lines.push(`${escapeText(type)}: \`${escapeText(id)}\``);
+  }
+  if (lines.length === 0 && resource?.resourceType) lines.push(escapeText(resource.resourceType));
+  return lines.slice(0, MAX_RESOURCE_LINES).join("\n");
 }
 
 function remoteIpOf(action: GuardDutyAction | undefined): RemoteIp | undefined {
@@ -149,7 +178,11 @@ export function formatGuardDuty(
     { label: "Severity", value: `${SEVERITY_EMOJI[label]} ${escapeText(severityText)}`, trusted: true },
     { label: "Account", value: accountLabel(accountId, accountNames), trusted: true },
     { label: "Region", value: region },
-    { label: "Resource", value: describeResource(finding.resource), trusted: true },
+    {
+      label: "Resource",
+      value: describeResource(finding.resource, finding.service?.action?.awsApiCallAction?.affectedResources),
+      trusted: true,
+    },
     { label: "Action", value: describeAction(finding.service?.action), trusted: true },
     { label: "Remote IP", value: describeRemoteIp(remoteIpOf(finding.service?.action)), trusted: true },
     { label: "Count", value: finding.service?.count },

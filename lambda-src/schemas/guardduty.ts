@@ -25,6 +25,7 @@ const Action = z.looseObject({
       callerType: str,
       remoteIpDetails: lenient(RemoteIpDetails),
       remoteAccountDetails: lenient(z.looseObject({ accountId: str })),
+      affectedResources: lenient(z.record(z.string(), z.unknown())),
     }),
   ),
   networkConnectionAction: lenient(
