@@ -76,7 +76,10 @@ export function slackViolations(message: unknown): string[] {
 
   message.blocks.forEach((block: unknown, i) => {
     const at = `blocks[${i}]`;
-    if (!isObj(block)) return errors.push(`${at}: not an object`);
+    if (!isObj(block)) {
+      errors.push(`${at}: not an object`);
+      return;
+    }
     switch (block.type) {
       case "header":
         checkTextObject(block.text, `${at}.text`, MAX.header, errors, ["plain_text"]);
@@ -107,7 +110,10 @@ export function slackViolations(message: unknown): string[] {
         }
         block.elements.forEach((e: unknown, j) => {
           const w = `${at}.elements[${j}]`;
-          if (!isObj(e) || e.type !== "button") return errors.push(`${w}: not a button`);
+          if (!isObj(e) || e.type !== "button") {
+            errors.push(`${w}: not a button`);
+            return;
+          }
           checkTextObject(e.text, `${w}.text`, MAX.buttonText, errors, ["plain_text"]);
           if (typeof e.url !== "string" || !e.url.startsWith("https://") || e.url.length > MAX.url) errors.push(`${w}.url invalid`);
           if (typeof e.action_id === "string") {
