@@ -4,8 +4,10 @@
  */
 import { configPathFromEnv, ConfigError, loadConfigFile } from "./config/load";
 import { buildApp } from "./stacks/app";
+import { skipTokenStackTraces } from "./stacks/fast-stack-traces";
 
 function main(): void {
+  skipTokenStackTraces();
   const file = configPathFromEnv();
   try {
     const config = loadConfigFile(file);
