@@ -1,0 +1,214 @@
+import { formatIncoming } from "../../lambda-src/format";
+import type { Formatted } from "../../lambda-src/format";
+import { escapeText, truncate, TRUNCATION_MARKER } from "../../lambda-src/format/blocks";
+import { splitRecords } from "../../lambda-src/parse";
+import { fixture, guardDutyEvent, snsEvent } from "./fixtures";
+import { slackViolations, visibleText } from "./slack-limits";
+
+function formatAll(event: unknown): Formatted[] {
+  return splitRecords(event).map((item) => formatIncoming(item, { accountNames: { "111111111111": "<!channel> prod" } }));
+}
+
+function formatOne(event: unknown): Formatted {
+  const all = formatAll(event);
+  expect(all).toHaveLength(1);
+  return all[0];
+}
+
+const HOSTILE = "<!channel> <@U123ABC> <https://evil.example|click here> & <!subteam^S1> <#C123>";
+const HUGE = "A".repeat(10_000);
+
+describe("the limit checker", () => {
+  it("flags an unescaped mention, a long header, too many fields and a mrkdwn without verbatim", () => {
+    const bad = {
+      text: "hi <!channel>",
+      blocks: [
+        { type: "header", text: { type: "plain_text", text: "x".repeat(151) } },
+        { type: "section", fields: Array.from({ length: 11 }, () => ({ type: "mrkdwn", text: "f", verbatim: true })) },
+        { type: "section", text: { type: "mrkdwn", text: "a & b" } },
+      ],
+    };
+    const violations = slackViolations(bad).join("\n");
+    expect(violations).toMatch(/unescaped angle bracket/);
+    expect(violations).toMatch(/151 > 150/);
+    expect(violations).toMatch(/11 > 10/);
+    expect(violations).toMatch(/without verbatim/);
+    expect(violations).toMatch(/unescaped &/);
+  });
+
+  it("flags more than 50 blocks", () => {
+    const blocks = Array.from({ length: 51 }, () => ({ type: "divider" }));
+    expect(slackViolations({ text: "t", blocks })).toContain("51 blocks > 50");
+  });
+});
+
+describe("escaping and truncation helpers", () => {
+  it("escapes exactly &, < and > the way Slack documents", () => {
+    expect(escapeText("a & b <c> &amp;")).toBe("a &amp; b &lt;c&gt; &amp;amp;");
+  });
+
+  it("truncates with a visible marker and never cuts an escape or a surrogate pair", () => {
+    const cut = truncate(escapeText("<".repeat(100)), 50);
+    expect(cut.length).toBeLessThanOrEqual(50);
+    expect(cut.endsWith(TRUNCATION_MARKER)).toBe(true);
+    expect(cut.slice(0, -TRUNCATION_MARKER.length)).toMatch(/^(&lt;)+$/);
+
+    const emoji = truncate("😀".repeat(40), 21);
+    expect(emoji.length).toBeLessThanOrEqual(21);
+    expect(emoji.slice(0, -TRUNCATION_MARKER.length)).toMatch(/^(😀)+$/u);
+  });
+});
+
+describe("attacker-controlled values in a GuardDuty finding", () => {
+  const base = fixture("guardduty/finding-only_canary-ec2-stateless-integtest_sev5.json") as Record<string, unknown>;
+  const hostile = {
+    ...base,
+    title: HOSTILE,
+    description: `${HOSTILE} ${HUGE}`,
+    type: `Recon:EC2/${HOSTILE}`,
+    resource: {
+      resourceType: "Instance",
+      instanceDetails: { instanceId: "i-1", tags: [{ key: "Name", value: HOSTILE }] },
+    },
+  };
+
+  it("are escaped everywhere, so no mention or link can be formed", () => {
+    const formatted = formatOne(guardDutyEvent(hostile));
+    expect(slackViolations(formatted.message)).toEqual([]);
+    const text = visibleText(formatted.message);
+    expect(text).toContain("&lt;!channel&gt;");
+    expect(text).toContain("&lt;https://evil.example|click here&gt;");
+    expect(text).not.toMatch(/<[!@#h]/);
+  });
+
+  it("are truncated with a visible marker when they exceed Slack's limits", () => {
+    const formatted = formatOne(guardDutyEvent(hostile));
+    expect(slackViolations(formatted.message)).toEqual([]);
+    expect(visibleText(formatted.message)).toContain(TRUNCATION_MARKER);
+    expect(formatted.message.text.length).toBeLessThanOrEqual(500);
+  });
+
+  it("cannot inject a mention through the account name either", () => {
+    const formatted = formatOne(guardDutyEvent({ ...base, accountId: "111111111111" }));
+    expect(visibleText(formatted.message)).toContain("111111111111 (&lt;!channel&gt; prod)");
+    expect(slackViolations(formatted.message)).toEqual([]);
+  });
+
+  it("keep unicode and emoji intact", () => {
+    const formatted = formatOne(guardDutyEvent({ ...base, title: "Zugriff verweigert 🚨 — 日本語 ✓" }));
+    expect(visibleText(formatted.message)).toContain("Zugriff verweigert 🚨 — 日本語 ✓");
+  });
+
+  it("10,000-character values in every field stay within limits", () => {
+    const all = {
+      ...base,
+      title: HUGE,
+      id: HUGE,
+      region: HUGE,
+      accountId: HUGE,
+      service: {
+        count: HUGE,
+        eventFirstSeen: HUGE,
+        eventLastSeen: HUGE,
+        action: {
+          awsApiCallAction: {
+            api: HUGE,
+            remoteIpDetails: { ipAddressV4: HUGE, country: { countryName: HUGE }, organization: { org: HUGE } },
+          },
+        },
+      },
+      resource: { resourceType: HUGE, s3BucketDetails: Array.from({ length: 50 }, () => ({ name: HUGE })) },
+    };
+    const formatted = formatOne(guardDutyEvent(all));
+    expect(formatted.kind).toBe("guardduty");
+    expect(slackViolations(formatted.message)).toEqual([]);
+  });
+});
+
+describe("malformed input never throws and falls back to the generic message", () => {
+  const cases: [string, unknown][] = [
+    ["null", null],
+    ["undefined", undefined],
+    ["a number", 42],
+    ["a string", "<!channel> hello"],
+    ["an empty object", {}],
+    ["an array", [1, "two", { three: 3 }]],
+    ["an empty SNS event", { Records: [] }],
+    ["SNS records of the wrong shape", { Records: [{ Sns: { Message: 5 } }] }],
+    ["a GuardDuty finding without a type", guardDutyEvent({ severity: 8, title: "x" })],
+    ["a GuardDuty event whose detail is a string", { "detail-type": "GuardDuty Finding", detail: "oops" }],
+    ["a GuardDuty event whose detail is an array", { "detail-type": "GuardDuty Finding", detail: [1, 2] }],
+    ["an alarm event without a state", { "detail-type": "CloudWatch Alarm State Change", detail: { alarmName: "a" } }],
+    ["a Config event without an evaluation", { "detail-type": "Config Rules Compliance Change", detail: { configRuleName: "r" } }],
+    ["Security Hub findings that are not ASFF", { source: "aws.securityhub", "detail-type": "Security Hub Findings - Imported", detail: { findings: [1, "x", null] } }],
+    ["a deeply nested object", JSON.parse(`${"[".repeat(500)}${"]".repeat(500)}`)],
+  ];
+
+  it.each(cases)("%s", (_name, input) => {
+    let results: Formatted[] = [];
+    expect(() => {
+      results = formatAll(input);
+    }).not.toThrow();
+    expect(results.length).toBeGreaterThan(0);
+    for (const r of results) {
+      expect(r.kind).toBe("generic");
+      expect(slackViolations(r.message)).toEqual([]);
+    }
+  });
+
+  it("wrong types in optional GuardDuty fields degrade the field, not the message", () => {
+    const finding = {
+      type: "Recon:EC2/PortProbeUnprotectedPort",
+      severity: "8.0",
+      region: "eu-west-1",
+      accountId: 111111111111,
+      title: ["not", "a", "string"],
+      resource: { resourceType: 5, instanceDetails: "i-123" },
+      service: { count: { n: 1 }, eventFirstSeen: 17, action: "nope", additionalInfo: null },
+    };
+    const formatted = formatOne(guardDutyEvent(finding));
+    expect(formatted.kind).toBe("guardduty");
+    expect(formatted.severity).toBe(8);
+    expect(visibleText(formatted.message)).toContain("Recon:EC2/PortProbeUnprotectedPort");
+    expect(slackViolations(formatted.message)).toEqual([]);
+  });
+
+  it("a non-JSON SNS message is shown as text", () => {
+    const formatted = formatOne(snsEvent(`plain text with ${HOSTILE}`));
+    expect(formatted.kind).toBe("generic");
+    expect(visibleText(formatted.message)).toContain("plain text with &lt;!channel&gt;");
+    expect(slackViolations(formatted.message)).toEqual([]);
+  });
+
+  it("a truncated JSON SNS message is shown as text", () => {
+    const formatted = formatOne(snsEvent('{"detail-type": "GuardDuty Finding", "detail": {'));
+    expect(formatted.kind).toBe("generic");
+    expect(slackViolations(formatted.message)).toEqual([]);
+  });
+
+  it("a huge unknown event is shown truncated in a code block", () => {
+    const formatted = formatOne({ source: "custom.app", "detail-type": "Thing", detail: { blob: HUGE, more: HUGE } });
+    expect(formatted.kind).toBe("generic");
+    expect(slackViolations(formatted.message)).toEqual([]);
+    expect(visibleText(formatted.message)).toContain(TRUNCATION_MARKER);
+  });
+
+  it("a circular object does not throw", () => {
+    const circular: Record<string, unknown> = { source: "x" };
+    circular.self = circular;
+    expect(() => formatAll(circular)).not.toThrow();
+  });
+
+  it("many SNS records each become one message", () => {
+    const event = snsEvent(...Array.from({ length: 5 }, (_, i) => ({ n: i })));
+    expect(formatAll(event)).toHaveLength(5);
+  });
+
+  it("a triple backtick in a value cannot close the code block early", () => {
+    const formatted = formatOne({ source: "custom.app", "detail-type": "Thing", detail: { x: "```\n*bold* <!here>" } });
+    const code = formatted.message.blocks.find((b) => b.type === "section" && "text" in b && b.text?.text.startsWith("```"));
+    const body = (code as { text: { text: string } }).text.text;
+    expect(body.slice(3, -3)).not.toContain("```");
+    expect(slackViolations(formatted.message)).toEqual([]);
+  });
+});
