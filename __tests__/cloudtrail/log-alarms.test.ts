@@ -244,6 +244,18 @@ describe("tuned CIS alarms", () => {
   });
 });
 
+describe("the tuned warning", () => {
+  it("names only the changed controls that are still enabled, and is gone when none are", () => {
+    const some = logAlarmSpecs(cloudtrail({ cisAlarms: "tuned", alarms: { UnauthorizedApiCalls: { enabled: false } } }));
+    expect(some.warnings).toHaveLength(1);
+    expect(some.warnings[0]).not.toMatch(/CloudWatch\.2/);
+    expect(some.warnings[0]).toMatch(/CloudWatch\.3/);
+    const off = { enabled: false };
+    const none = logAlarmSpecs(cloudtrail({ cisAlarms: "tuned", alarms: { UnauthorizedApiCalls: off, ConsoleSigninWithoutMfa: off, IamPolicyChanges: off, ConsoleAuthFailures: off } }));
+    expect(none.warnings).toEqual([]);
+  });
+});
+
 describe("cisAlarms: off", () => {
   it("emits no CIS alarm, only the allow-list alarm when consoleLogin is set", () => {
     expect(logAlarmSpecs(cloudtrail({ cisAlarms: "off" })).specs).toEqual([]);

@@ -247,12 +247,12 @@ export function logAlarmSpecs(ct: CloudTrailConfig): LogAlarmSpecs {
   if (ct.cisAlarms !== "off") {
     const tuned = ct.cisAlarms === "tuned";
     for (const a of CIS_ALARMS) {
-      const changed = tuned && a.tuned !== undefined;
+      const pattern = tuned && a.tuned !== undefined ? a.tuned : a.strict;
       specs.push({
         name: a.name,
         control: a.control,
-        description: changed && a.tunedNote ? `${a.description} ${a.tunedNote}` : a.description,
-        filterPattern: changed ? a.tuned! : a.strict,
+        description: pattern !== a.strict && a.tunedNote ? `${a.description} ${a.tunedNote}` : a.description,
+        filterPattern: pattern,
         metricName: a.name,
         namespace: LOG_METRICS_NAMESPACE,
         ...CIS_ALARM_SHAPE,
@@ -260,8 +260,8 @@ export function logAlarmSpecs(ct: CloudTrailConfig): LogAlarmSpecs {
       });
     }
     if (tuned) {
-      const differing = CIS_ALARMS.filter((a) => a.tuned !== undefined && a.control.startsWith("CloudWatch."));
-      warnings.push(
+      const differing = CIS_ALARMS.filter((a) => a.tuned !== undefined && a.control.startsWith("CloudWatch.") && ct.alarms[a.name]?.enabled !== false);
+      if (differing.length > 0) warnings.push(
         `cloudtrail.cisAlarms is tuned: the patterns of ${differing.map((a) => `${a.control} (${a.name})`).join(", ")} differ from the CIS ones, and Security Hub reports those controls FAILED because it accepts only the exact CIS patterns; use cisAlarms: strict if you need them to pass`,
       );
     }
