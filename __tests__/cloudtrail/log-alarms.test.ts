@@ -14,7 +14,12 @@ import { matchesFilterPattern, parseFilterPattern } from "../helpers/logs-filter
 
 /** The cloudtrail section as the config loader produces it (defaults applied by the real schema). */
 function cloudtrail(section: Record<string, unknown>): CloudTrailConfig {
-  const parsed = configSchema.parse({ project: "acme", homeRegion: "us-east-1", regions: ["us-east-1"], cloudtrail: { createTrail: true, ...section } });
+  const parsed = configSchema.parse({
+    project: "acme",
+    homeRegion: "us-east-1",
+    regions: ["us-east-1"],
+    cloudtrail: { createTrail: true, ...section },
+  });
   return parsed.cloudtrail!;
 }
 
@@ -26,34 +31,90 @@ const byName = (specs: readonly LogAlarmSpec[]) => new Map(specs.map((s) => [s.n
 // Each URL is the control's section of the published page.
 const HUB = "https://docs.aws.amazon.com/securityhub/latest/userguide/cloudwatch-controls.html";
 const SECURITY_HUB_PATTERNS: readonly [LogAlarmName, string, string, string][] = [
-  ["RootAccountUsage", "CloudWatch.1", `${HUB}#cloudwatch-1`,
-    `{$.userIdentity.type="Root" && $.userIdentity.invokedBy NOT EXISTS && $.eventType !="AwsServiceEvent"}`],
-  ["UnauthorizedApiCalls", "CloudWatch.2", `${HUB}#cloudwatch-2`,
-    `{($.errorCode="*UnauthorizedOperation") || ($.errorCode="AccessDenied*")}`],
-  ["ConsoleSigninWithoutMfa", "CloudWatch.3", `${HUB}#cloudwatch-3`,
-    `{ ($.eventName = "ConsoleLogin") && ($.additionalEventData.MFAUsed != "Yes") && ($.userIdentity.type = "IAMUser") && ($.responseElements.ConsoleLogin = "Success") }`],
-  ["IamPolicyChanges", "CloudWatch.4", `${HUB}#cloudwatch-4`,
-    `{($.eventName=DeleteGroupPolicy) || ($.eventName=DeleteRolePolicy) || ($.eventName=DeleteUserPolicy) || ($.eventName=PutGroupPolicy) || ($.eventName=PutRolePolicy) || ($.eventName=PutUserPolicy) || ($.eventName=CreatePolicy) || ($.eventName=DeletePolicy) || ($.eventName=CreatePolicyVersion) || ($.eventName=DeletePolicyVersion) || ($.eventName=AttachRolePolicy) || ($.eventName=DetachRolePolicy) || ($.eventName=AttachUserPolicy) || ($.eventName=DetachUserPolicy) || ($.eventName=AttachGroupPolicy) || ($.eventName=DetachGroupPolicy)}`],
-  ["CloudTrailChanges", "CloudWatch.5", `${HUB}#cloudwatch-5`,
-    `{($.eventName=CreateTrail) || ($.eventName=UpdateTrail) || ($.eventName=DeleteTrail) || ($.eventName=StartLogging) || ($.eventName=StopLogging)}`],
-  ["ConsoleAuthFailures", "CloudWatch.6", `${HUB}#cloudwatch-6`,
-    `{($.eventName=ConsoleLogin) && ($.errorMessage="Failed authentication")}`],
-  ["CmkDisableOrDeletion", "CloudWatch.7", `${HUB}#cloudwatch-7`,
-    `{($.eventSource=kms.amazonaws.com) && (($.eventName=DisableKey) || ($.eventName=ScheduleKeyDeletion))}`],
-  ["S3BucketPolicyChanges", "CloudWatch.8", `${HUB}#cloudwatch-8`,
-    `{($.eventSource=s3.amazonaws.com) && (($.eventName=PutBucketAcl) || ($.eventName=PutBucketPolicy) || ($.eventName=PutBucketCors) || ($.eventName=PutBucketLifecycle) || ($.eventName=PutBucketReplication) || ($.eventName=DeleteBucketPolicy) || ($.eventName=DeleteBucketCors) || ($.eventName=DeleteBucketLifecycle) || ($.eventName=DeleteBucketReplication))}`],
-  ["ConfigChanges", "CloudWatch.9", `${HUB}#cloudwatch-9`,
-    `{($.eventSource=config.amazonaws.com) && (($.eventName=StopConfigurationRecorder) || ($.eventName=DeleteDeliveryChannel) || ($.eventName=PutDeliveryChannel) || ($.eventName=PutConfigurationRecorder))}`],
-  ["SecurityGroupChanges", "CloudWatch.10", `${HUB}#cloudwatch-10`,
-    `{($.eventName=AuthorizeSecurityGroupIngress) || ($.eventName=AuthorizeSecurityGroupEgress) || ($.eventName=RevokeSecurityGroupIngress) || ($.eventName=RevokeSecurityGroupEgress) || ($.eventName=CreateSecurityGroup) || ($.eventName=DeleteSecurityGroup)}`],
-  ["NaclChanges", "CloudWatch.11", `${HUB}#cloudwatch-11`,
-    `{($.eventName=CreateNetworkAcl) || ($.eventName=CreateNetworkAclEntry) || ($.eventName=DeleteNetworkAcl) || ($.eventName=DeleteNetworkAclEntry) || ($.eventName=ReplaceNetworkAclEntry) || ($.eventName=ReplaceNetworkAclAssociation)}`],
-  ["NetworkGatewayChanges", "CloudWatch.12", `${HUB}#cloudwatch-12`,
-    `{($.eventName=CreateCustomerGateway) || ($.eventName=DeleteCustomerGateway) || ($.eventName=AttachInternetGateway) || ($.eventName=CreateInternetGateway) || ($.eventName=DeleteInternetGateway) || ($.eventName=DetachInternetGateway)}`],
-  ["RouteTableChanges", "CloudWatch.13", `${HUB}#cloudwatch-13`,
-    `{($.eventName=CreateRoute) || ($.eventName=CreateRouteTable) || ($.eventName=ReplaceRoute) || ($.eventName=ReplaceRouteTableAssociation) || ($.eventName=DeleteRouteTable) || ($.eventName=DeleteRoute) || ($.eventName=DisassociateRouteTable)}`],
-  ["VpcChanges", "CloudWatch.14", `${HUB}#cloudwatch-14`,
-    `{($.eventName=CreateVpc) || ($.eventName=DeleteVpc) || ($.eventName=ModifyVpcAttribute) || ($.eventName=AcceptVpcPeeringConnection) || ($.eventName=CreateVpcPeeringConnection) || ($.eventName=DeleteVpcPeeringConnection) || ($.eventName=RejectVpcPeeringConnection) || ($.eventName=AttachClassicLinkVpc) || ($.eventName=DetachClassicLinkVpc) || ($.eventName=DisableVpcClassicLink) || ($.eventName=EnableVpcClassicLink)}`],
+  [
+    "RootAccountUsage",
+    "CloudWatch.1",
+    `${HUB}#cloudwatch-1`,
+    `{$.userIdentity.type="Root" && $.userIdentity.invokedBy NOT EXISTS && $.eventType !="AwsServiceEvent"}`,
+  ],
+  [
+    "UnauthorizedApiCalls",
+    "CloudWatch.2",
+    `${HUB}#cloudwatch-2`,
+    `{($.errorCode="*UnauthorizedOperation") || ($.errorCode="AccessDenied*")}`,
+  ],
+  [
+    "ConsoleSigninWithoutMfa",
+    "CloudWatch.3",
+    `${HUB}#cloudwatch-3`,
+    `{ ($.eventName = "ConsoleLogin") && ($.additionalEventData.MFAUsed != "Yes") && ($.userIdentity.type = "IAMUser") && ($.responseElements.ConsoleLogin = "Success") }`,
+  ],
+  [
+    "IamPolicyChanges",
+    "CloudWatch.4",
+    `${HUB}#cloudwatch-4`,
+    `{($.eventName=DeleteGroupPolicy) || ($.eventName=DeleteRolePolicy) || ($.eventName=DeleteUserPolicy) || ($.eventName=PutGroupPolicy) || ($.eventName=PutRolePolicy) || ($.eventName=PutUserPolicy) || ($.eventName=CreatePolicy) || ($.eventName=DeletePolicy) || ($.eventName=CreatePolicyVersion) || ($.eventName=DeletePolicyVersion) || ($.eventName=AttachRolePolicy) || ($.eventName=DetachRolePolicy) || ($.eventName=AttachUserPolicy) || ($.eventName=DetachUserPolicy) || ($.eventName=AttachGroupPolicy) || ($.eventName=DetachGroupPolicy)}`,
+  ],
+  [
+    "CloudTrailChanges",
+    "CloudWatch.5",
+    `${HUB}#cloudwatch-5`,
+    `{($.eventName=CreateTrail) || ($.eventName=UpdateTrail) || ($.eventName=DeleteTrail) || ($.eventName=StartLogging) || ($.eventName=StopLogging)}`,
+  ],
+  [
+    "ConsoleAuthFailures",
+    "CloudWatch.6",
+    `${HUB}#cloudwatch-6`,
+    `{($.eventName=ConsoleLogin) && ($.errorMessage="Failed authentication")}`,
+  ],
+  [
+    "CmkDisableOrDeletion",
+    "CloudWatch.7",
+    `${HUB}#cloudwatch-7`,
+    `{($.eventSource=kms.amazonaws.com) && (($.eventName=DisableKey) || ($.eventName=ScheduleKeyDeletion))}`,
+  ],
+  [
+    "S3BucketPolicyChanges",
+    "CloudWatch.8",
+    `${HUB}#cloudwatch-8`,
+    `{($.eventSource=s3.amazonaws.com) && (($.eventName=PutBucketAcl) || ($.eventName=PutBucketPolicy) || ($.eventName=PutBucketCors) || ($.eventName=PutBucketLifecycle) || ($.eventName=PutBucketReplication) || ($.eventName=DeleteBucketPolicy) || ($.eventName=DeleteBucketCors) || ($.eventName=DeleteBucketLifecycle) || ($.eventName=DeleteBucketReplication))}`,
+  ],
+  [
+    "ConfigChanges",
+    "CloudWatch.9",
+    `${HUB}#cloudwatch-9`,
+    `{($.eventSource=config.amazonaws.com) && (($.eventName=StopConfigurationRecorder) || ($.eventName=DeleteDeliveryChannel) || ($.eventName=PutDeliveryChannel) || ($.eventName=PutConfigurationRecorder))}`,
+  ],
+  [
+    "SecurityGroupChanges",
+    "CloudWatch.10",
+    `${HUB}#cloudwatch-10`,
+    `{($.eventName=AuthorizeSecurityGroupIngress) || ($.eventName=AuthorizeSecurityGroupEgress) || ($.eventName=RevokeSecurityGroupIngress) || ($.eventName=RevokeSecurityGroupEgress) || ($.eventName=CreateSecurityGroup) || ($.eventName=DeleteSecurityGroup)}`,
+  ],
+  [
+    "NaclChanges",
+    "CloudWatch.11",
+    `${HUB}#cloudwatch-11`,
+    `{($.eventName=CreateNetworkAcl) || ($.eventName=CreateNetworkAclEntry) || ($.eventName=DeleteNetworkAcl) || ($.eventName=DeleteNetworkAclEntry) || ($.eventName=ReplaceNetworkAclEntry) || ($.eventName=ReplaceNetworkAclAssociation)}`,
+  ],
+  [
+    "NetworkGatewayChanges",
+    "CloudWatch.12",
+    `${HUB}#cloudwatch-12`,
+    `{($.eventName=CreateCustomerGateway) || ($.eventName=DeleteCustomerGateway) || ($.eventName=AttachInternetGateway) || ($.eventName=CreateInternetGateway) || ($.eventName=DeleteInternetGateway) || ($.eventName=DetachInternetGateway)}`,
+  ],
+  [
+    "RouteTableChanges",
+    "CloudWatch.13",
+    `${HUB}#cloudwatch-13`,
+    `{($.eventName=CreateRoute) || ($.eventName=CreateRouteTable) || ($.eventName=ReplaceRoute) || ($.eventName=ReplaceRouteTableAssociation) || ($.eventName=DeleteRouteTable) || ($.eventName=DeleteRoute) || ($.eventName=DisassociateRouteTable)}`,
+  ],
+  [
+    "VpcChanges",
+    "CloudWatch.14",
+    `${HUB}#cloudwatch-14`,
+    `{($.eventName=CreateVpc) || ($.eventName=DeleteVpc) || ($.eventName=ModifyVpcAttribute) || ($.eventName=AcceptVpcPeeringConnection) || ($.eventName=CreateVpcPeeringConnection) || ($.eventName=DeleteVpcPeeringConnection) || ($.eventName=RejectVpcPeeringConnection) || ($.eventName=AttachClassicLinkVpc) || ($.eventName=DetachClassicLinkVpc) || ($.eventName=DisableVpcClassicLink) || ($.eventName=EnableVpcClassicLink)}`,
+  ],
 ];
 
 // CIS AWS Foundations Benchmark 4.15 audit step 3, as quoted (with \" escapes) in
@@ -92,32 +153,82 @@ const DENIED_BY_USER = derived(ROOT_ENABLE_MFA, {
 });
 const DENIED_FOR_SERVICE = derived(DENIED_BY_USER, { sourceIPAddress: "cloudformation.amazonaws.com" });
 const DENIED_HEAD_BUCKET = derived(DENIED_BY_USER, { eventSource: "s3.amazonaws.com", eventName: "HeadBucket" });
-const EC2_UNAUTHORIZED = derived(DENIED_BY_USER, { eventSource: "ec2.amazonaws.com", eventName: "RunInstances", errorCode: "Client.UnauthorizedOperation" });
+const EC2_UNAUTHORIZED = derived(DENIED_BY_USER, {
+  eventSource: "ec2.amazonaws.com",
+  eventName: "RunInstances",
+  errorCode: "Client.UnauthorizedOperation",
+});
 const IAM_PUT_ROLE_POLICY = derived(DENIED_BY_USER, { eventName: "PutRolePolicy", errorCode: undefined });
-const AUTOSCALING_DELETE_POLICY = derived(DENIED_BY_USER, { eventSource: "autoscaling.amazonaws.com", eventName: "DeletePolicy", errorCode: undefined });
-const ORG_CREATE_ACCOUNT = derived(DENIED_BY_USER, { eventSource: "organizations.amazonaws.com", eventName: "CreateAccount", errorCode: undefined });
+const AUTOSCALING_DELETE_POLICY = derived(DENIED_BY_USER, {
+  eventSource: "autoscaling.amazonaws.com",
+  eventName: "DeletePolicy",
+  errorCode: undefined,
+});
+const ORG_CREATE_ACCOUNT = derived(DENIED_BY_USER, {
+  eventSource: "organizations.amazonaws.com",
+  eventName: "CreateAccount",
+  errorCode: undefined,
+});
 const STOP_LOGGING = derived(DENIED_BY_USER, { eventSource: "cloudtrail.amazonaws.com", eventName: "StopLogging", errorCode: undefined });
 
 const ALL_RECORDS = {
-  IAM_USER_NO_MFA, IAM_USER_MFA, IAM_USER_FAILURE, UNKNOWN_USER_FAILURE, ROOT_NO_MFA, ROOT_MFA, ROOT_FAILURE, ROOT_ENABLE_MFA,
-  ROOT_PASSWORD, SAML, SSO, CHECK_MFA, IDENTITY_CENTER_AUTH, GUARDDUTY_API_CALL, DENIED_BY_USER, DENIED_FOR_SERVICE,
-  DENIED_HEAD_BUCKET, EC2_UNAUTHORIZED, IAM_PUT_ROLE_POLICY, AUTOSCALING_DELETE_POLICY, ORG_CREATE_ACCOUNT, STOP_LOGGING,
+  IAM_USER_NO_MFA,
+  IAM_USER_MFA,
+  IAM_USER_FAILURE,
+  UNKNOWN_USER_FAILURE,
+  ROOT_NO_MFA,
+  ROOT_MFA,
+  ROOT_FAILURE,
+  ROOT_ENABLE_MFA,
+  ROOT_PASSWORD,
+  SAML,
+  SSO,
+  CHECK_MFA,
+  IDENTITY_CENTER_AUTH,
+  GUARDDUTY_API_CALL,
+  DENIED_BY_USER,
+  DENIED_FOR_SERVICE,
+  DENIED_HEAD_BUCKET,
+  EC2_UNAUTHORIZED,
+  IAM_PUT_ROLE_POLICY,
+  AUTOSCALING_DELETE_POLICY,
+  ORG_CREATE_ACCOUNT,
+  STOP_LOGGING,
 } as const;
 type RecordName = keyof typeof ALL_RECORDS;
 
 /** Which alarms each record triggers, as a sorted list of names. */
 function triggered(specs: readonly LogAlarmSpec[], rec: object): string[] {
-  return specs.filter((s) => matchesFilterPattern(s.filterPattern, rec)).map((s) => s.name).sort();
+  return specs
+    .filter((s) => matchesFilterPattern(s.filterPattern, rec))
+    .map((s) => s.name)
+    .sort();
 }
 
 describe("the fixture records", () => {
   it("are the CloudTrail records the tests assume (checked fields)", () => {
     expect(readdirSync(FIXTURES).length).toBeGreaterThanOrEqual(15);
-    expect(IAM_USER_NO_MFA).toMatchObject({ eventName: "ConsoleLogin", sourceIPAddress: "192.0.2.0", userIdentity: { type: "IAMUser" }, additionalEventData: { MFAUsed: "No" }, responseElements: { ConsoleLogin: "Success" } });
-    expect(UNKNOWN_USER_FAILURE).toMatchObject({ errorMessage: "No username found in supplied account", responseElements: { ConsoleLogin: "Failure" } });
+    expect(IAM_USER_NO_MFA).toMatchObject({
+      eventName: "ConsoleLogin",
+      sourceIPAddress: "192.0.2.0",
+      userIdentity: { type: "IAMUser" },
+      additionalEventData: { MFAUsed: "No" },
+      responseElements: { ConsoleLogin: "Success" },
+    });
+    expect(UNKNOWN_USER_FAILURE).toMatchObject({
+      errorMessage: "No username found in supplied account",
+      responseElements: { ConsoleLogin: "Failure" },
+    });
     expect(ROOT_MFA).toMatchObject({ userIdentity: { type: "Root" }, additionalEventData: { MFAUsed: "YES" } });
-    expect(SAML).toMatchObject({ userIdentity: { type: "IAMUser" }, additionalEventData: { MFAUsed: "No", SamlProviderArn: expect.any(String) } });
-    expect(SSO).toMatchObject({ sourceIPAddress: "1.2.3.4", userIdentity: { type: "AssumedRole" }, additionalEventData: { MFAUsed: "No" } });
+    expect(SAML).toMatchObject({
+      userIdentity: { type: "IAMUser" },
+      additionalEventData: { MFAUsed: "No", SamlProviderArn: expect.any(String) },
+    });
+    expect(SSO).toMatchObject({
+      sourceIPAddress: "1.2.3.4",
+      userIdentity: { type: "AssumedRole" },
+      additionalEventData: { MFAUsed: "No" },
+    });
     expect(GUARDDUTY_API_CALL).toMatchObject({ eventName: "CreateSampleFindings" });
   });
 });
@@ -230,7 +341,13 @@ describe("tuned CIS alarms", () => {
 
   it("raises thresholds only where single events are noise: 5 denied calls, 3 failed sign-ins", () => {
     const t = Object.fromEntries(specs.map((s) => [s.name, s.threshold]));
-    expect(t).toMatchObject({ UnauthorizedApiCalls: 5, ConsoleAuthFailures: 3, RootAccountUsage: 1, ConsoleSigninWithoutMfa: 1, IamPolicyChanges: 1 });
+    expect(t).toMatchObject({
+      UnauthorizedApiCalls: 5,
+      ConsoleAuthFailures: 3,
+      RootAccountUsage: 1,
+      ConsoleSigninWithoutMfa: 1,
+      IamPolicyChanges: 1,
+    });
     expect(specs.every((s) => s.periodSec === 300 && s.evaluationPeriods === 1)).toBe(true);
   });
 
@@ -239,7 +356,9 @@ describe("tuned CIS alarms", () => {
     const changed = specs.filter((s) => s.filterPattern !== strict.get(s.name)!.filterPattern).map((s) => s.control);
     expect(changed).toEqual(["CloudWatch.2", "CloudWatch.3", "CloudWatch.4", "CloudWatch.6"]);
     expect(warnings).toHaveLength(1);
-    expect(warnings[0]).toMatch(/CloudWatch\.2 \(UnauthorizedApiCalls\), CloudWatch\.3 .*CloudWatch\.4 .*CloudWatch\.6 .*FAILED.*cisAlarms: strict/);
+    expect(warnings[0]).toMatch(
+      /CloudWatch\.2 \(UnauthorizedApiCalls\), CloudWatch\.3 .*CloudWatch\.4 .*CloudWatch\.6 .*FAILED.*cisAlarms: strict/,
+    );
     for (const s of specs.filter((x) => changed.includes(x.control))) expect(s.description).toMatch(/Tuned:/);
   });
 });
@@ -251,7 +370,12 @@ describe("the tuned warning", () => {
     expect(some.warnings[0]).not.toMatch(/CloudWatch\.2/);
     expect(some.warnings[0]).toMatch(/CloudWatch\.3/);
     const off = { enabled: false };
-    const none = logAlarmSpecs(cloudtrail({ cisAlarms: "tuned", alarms: { UnauthorizedApiCalls: off, ConsoleSigninWithoutMfa: off, IamPolicyChanges: off, ConsoleAuthFailures: off } }));
+    const none = logAlarmSpecs(
+      cloudtrail({
+        cisAlarms: "tuned",
+        alarms: { UnauthorizedApiCalls: off, ConsoleSigninWithoutMfa: off, IamPolicyChanges: off, ConsoleAuthFailures: off },
+      }),
+    );
     expect(none.warnings).toEqual([]);
   });
 });
@@ -295,14 +419,18 @@ describe("ConsoleLoginOutsideAllowList", () => {
   });
 
   it("does not alarm on records that are not console sign-ins", () => {
-    for (const rec of [CHECK_MFA, IDENTITY_CENTER_AUTH, ROOT_PASSWORD, ROOT_ENABLE_MFA, GUARDDUTY_API_CALL]) expect(alarms(["198.51.100.0/24"], rec)).toBe(false);
+    for (const rec of [CHECK_MFA, IDENTITY_CENTER_AUTH, ROOT_PASSWORD, ROOT_ENABLE_MFA, GUARDDUTY_API_CALL])
+      expect(alarms(["198.51.100.0/24"], rec)).toBe(false);
   });
 
   it("with an empty list alarms on every successful sign-in and says so in a warning", () => {
     const { spec, warnings } = allowList([]);
-    for (const rec of [IAM_USER_NO_MFA, IAM_USER_MFA, ROOT_MFA, SSO, SAML]) expect(matchesFilterPattern(spec.filterPattern, rec)).toBe(true);
+    for (const rec of [IAM_USER_NO_MFA, IAM_USER_MFA, ROOT_MFA, SSO, SAML])
+      expect(matchesFilterPattern(spec.filterPattern, rec)).toBe(true);
     expect(matchesFilterPattern(spec.filterPattern, IAM_USER_FAILURE)).toBe(false);
-    expect(warnings).toEqual([expect.stringMatching(/cloudtrail\.consoleLogin\.allowedIps is empty, so every successful console sign-in alarms/)]);
+    expect(warnings).toEqual([
+      expect.stringMatching(/cloudtrail\.consoleLogin\.allowedIps is empty, so every successful console sign-in alarms/),
+    ]);
     expect(spec.description).toMatch(/allowedIps is empty/);
   });
 
@@ -323,7 +451,7 @@ describe("ConsoleLoginOutsideAllowList", () => {
     [" 203.0.113.7 ", "203.0.113.7"],
     ["2001:DB8:0:0:0:0:0:1", "2001:db8::1"],
     ["2001:db8::1", "2001:db8::1"],
-  ])("writes %s as != \"%s\"", (entry, value) => {
+  ])('writes %s as != "%s"', (entry, value) => {
     expect(consoleLoginAllowListPattern([entry]).pattern).toBe(
       `{ ($.eventName = "ConsoleLogin") && ($.responseElements.ConsoleLogin = "Success") && ($.sourceIPAddress != "${value}") }`,
     );
@@ -353,11 +481,15 @@ describe("ConsoleLoginOutsideAllowList", () => {
     const e = refusal(["192.0.2.0/24", "10.0.0.0/12"]);
     expect(e.name).toBe("AllowListError");
     expect(e.issues).toEqual([{ path: "cloudtrail.consoleLogin.allowedIps[1]", message: expect.any(String) }]);
-    expect(e.message).toMatch(/^cloudtrail\.consoleLogin\.allowedIps\[1\]: "10\.0\.0\.0\/12".*\/8, \/16, \/24, \/32.*Split 10\.0\.0\.0\/12 into 16 \/16s \(10\.0\.0\.0\/16 \.\.\. 10\.15\.0\.0\/16\) or widen it to 10\.0\.0\.0\/8/);
+    expect(e.message).toMatch(
+      /^cloudtrail\.consoleLogin\.allowedIps\[1\]: "10\.0\.0\.0\/12".*\/8, \/16, \/24, \/32.*Split 10\.0\.0\.0\/12 into 16 \/16s \(10\.0\.0\.0\/16 \.\.\. 10\.15\.0\.0\/16\) or widen it to 10\.0\.0\.0\/8/,
+    );
   });
 
   it("refuses a /23 and offers the two /24s or the /16", () => {
-    expect(refusal(["198.51.100.0/23"]).message).toMatch(/Split 198\.51\.100\.0\/23 into 2 \/24s \(198\.51\.100\.0\/24 \.\.\. 198\.51\.101\.0\/24\) or widen it to 198\.51\.0\.0\/16/);
+    expect(refusal(["198.51.100.0/23"]).message).toMatch(
+      /Split 198\.51\.100\.0\/23 into 2 \/24s \(198\.51\.100\.0\/24 \.\.\. 198\.51\.101\.0\/24\) or widen it to 198\.51\.0\.0\/16/,
+    );
   });
 
   it.each([
@@ -413,15 +545,27 @@ describe("per-alarm overrides (cloudtrail.alarms)", () => {
     const { specs } = logAlarmSpecs(cloudtrail({ alarms: { UnauthorizedApiCalls: { enabled: false } }, consoleLogin: { allowedIps: [] } }));
     expect(specs.map((s) => s.name)).not.toContain("UnauthorizedApiCalls");
     expect(specs).toHaveLength(15);
-    const noAllowList = logAlarmSpecs(cloudtrail({ alarms: { ConsoleLoginOutsideAllowList: { enabled: false } }, consoleLogin: { allowedIps: [] } }));
+    const noAllowList = logAlarmSpecs(
+      cloudtrail({ alarms: { ConsoleLoginOutsideAllowList: { enabled: false } }, consoleLogin: { allowedIps: [] } }),
+    );
     expect(noAllowList.specs.map((s) => s.name)).not.toContain("ConsoleLoginOutsideAllowList");
   });
 
   it("sets threshold, period and evaluation periods on top of the flavour's values, leaving the pattern alone", () => {
-    const { specs } = logAlarmSpecs(cloudtrail({ cisAlarms: "tuned", alarms: { UnauthorizedApiCalls: { threshold: 20, periodSec: 900 }, RootAccountUsage: { evaluationPeriods: 2 } } }));
+    const { specs } = logAlarmSpecs(
+      cloudtrail({
+        cisAlarms: "tuned",
+        alarms: { UnauthorizedApiCalls: { threshold: 20, periodSec: 900 }, RootAccountUsage: { evaluationPeriods: 2 } },
+      }),
+    );
     const m = byName(specs);
     expect(m.get("UnauthorizedApiCalls")).toMatchObject({ threshold: 20, periodSec: 900, evaluationPeriods: 1 });
-    expect(m.get("RootAccountUsage")).toMatchObject({ threshold: 1, periodSec: 300, evaluationPeriods: 2, filterPattern: SECURITY_HUB_PATTERNS[0]![3] });
+    expect(m.get("RootAccountUsage")).toMatchObject({
+      threshold: 1,
+      periodSec: 300,
+      evaluationPeriods: 2,
+      filterPattern: SECURITY_HUB_PATTERNS[0]![3],
+    });
     expect(m.get("ConsoleAuthFailures")!.threshold).toBe(3);
   });
 

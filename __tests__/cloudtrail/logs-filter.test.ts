@@ -36,9 +36,9 @@ const compoundExample = {
 
 describe("the filter evaluator on the documented JSON examples", () => {
   it.each([
-    "{ $.eventType = \"UpdateTrail\" }",
+    '{ $.eventType = "UpdateTrail" }',
     "{ $.sourceIPAddress != 123.123.* }",
-    "{ $.arrayKey[0] = \"value\" }",
+    '{ $.arrayKey[0] = "value" }',
     "{ $.objectList[1].id = 2 }",
     "{ $.SomeObject IS NULL }",
     "{ $.SomeOtherObject NOT EXISTS }",
@@ -48,7 +48,7 @@ describe("the filter evaluator on the documented JSON examples", () => {
   });
 
   it("does not match the same filters when the value differs (a wildcard != excludes its prefix)", () => {
-    expect(matchesFilterPattern("{ $.eventType = \"CreateTrail\" }", metricFilterExample)).toBe(false);
+    expect(matchesFilterPattern('{ $.eventType = "CreateTrail" }', metricFilterExample)).toBe(false);
     expect(matchesFilterPattern("{ $.sourceIPAddress != 111.111.* }", metricFilterExample)).toBe(false);
     expect(matchesFilterPattern("{ $.objectList[1].id = 1 }", metricFilterExample)).toBe(false);
     expect(matchesFilterPattern("{ $.eventType IS NULL }", metricFilterExample)).toBe(false);
@@ -57,14 +57,14 @@ describe("the filter evaluator on the documented JSON examples", () => {
   });
 
   it("is false for an array index on a non-array ('If arrayKey is not an array this will be false')", () => {
-    expect(matchesFilterPattern("{ $.eventType[0] = \"UpdateTrail\" }", metricFilterExample)).toBe(false);
+    expect(matchesFilterPattern('{ $.eventType[0] = "UpdateTrail" }', metricFilterExample)).toBe(false);
   });
 
   it.each([
-    ["{ ($.user.id = 1) && ($.users[0].email = \"John.Doe@example.com\") }", true],
-    ["{ ($.user.id = 2 && $.users[0].email = \"nonmatch\") || $.actions[2] = \"GET\" }", false],
-    ["{ $.user.email = \"John.Stiles@example.com\" || $.coordinates[0][1] = nonmatch && $.actions[2] = nomatch }", true],
-    ["{ ($.user.email = \"John.Stiles@example.com\" || $.coordinates[0][1] = nonmatch) && $.actions[2] = nomatch }", false],
+    ['{ ($.user.id = 1) && ($.users[0].email = "John.Doe@example.com") }', true],
+    ['{ ($.user.id = 2 && $.users[0].email = "nonmatch") || $.actions[2] = "GET" }', false],
+    ['{ $.user.email = "John.Stiles@example.com" || $.coordinates[0][1] = nonmatch && $.actions[2] = nomatch }', true],
+    ['{ ($.user.email = "John.Stiles@example.com" || $.coordinates[0][1] = nonmatch) && $.actions[2] = nomatch }', false],
   ])("applies () > && > || precedence: %s -> %s", (pattern, expected) => {
     expect(matchesFilterPattern(pattern, compoundExample)).toBe(expected);
   });
@@ -77,8 +77,8 @@ describe("the filter evaluator on the documented JSON examples", () => {
 
   it("treats != on a missing field as no match, so NOT EXISTS has to be added for it", () => {
     const event = { user: { username: "gonbe" } };
-    expect(matchesFilterPattern("{ $.user.phone != \"08000000000\" }", event)).toBe(false);
-    expect(matchesFilterPattern("{ ($.user.phone != \"08000000000\") || ($.user.phone NOT EXISTS) }", event)).toBe(true);
+    expect(matchesFilterPattern('{ $.user.phone != "08000000000" }', event)).toBe(false);
+    expect(matchesFilterPattern('{ ($.user.phone != "08000000000") || ($.user.phone NOT EXISTS) }', event)).toBe(true);
   });
 
   it("ORs JSON terms: {$.foo = bar || $.foo = baz} matches both documented events", () => {
@@ -97,11 +97,11 @@ describe("the filter evaluator on the documented JSON examples", () => {
     expect(matchesFilterPattern("{ $.e = Event* }", { e: "PutEvent" })).toBe(false);
     expect(matchesFilterPattern("{ $.e = Ev*ent }", { e: "Event" })).toBe(false);
     expect(matchesFilterPattern("{ $.e = Ev*ent }", { e: "Ev*ent" })).toBe(true);
-    expect(matchesFilterPattern("{ $.e = \"*Unauthorized*\" }", { e: "Client.UnauthorizedOperation" })).toBe(true);
+    expect(matchesFilterPattern('{ $.e = "*Unauthorized*" }', { e: "Client.UnauthorizedOperation" })).toBe(true);
   });
 
   it("is case sensitive ('Filter patterns are case sensitive')", () => {
-    expect(matchesFilterPattern("{ $.MFAUsed = \"Yes\" }", { MFAUsed: "YES" })).toBe(false);
+    expect(matchesFilterPattern('{ $.MFAUsed = "Yes" }', { MFAUsed: "YES" })).toBe(false);
   });
 
   it.each([
@@ -122,6 +122,6 @@ describe("the filter evaluator on the documented JSON examples", () => {
     expect(() => parseFilterPattern("{ $.a = 1 ")).toThrow(/expected \}/);
     expect(() => parseFilterPattern("{ ($.a = 1 }")).toThrow(/expected \)/);
     expect(() => parseFilterPattern("{ $.a IS MISSING }")).toThrow(/NULL, TRUE or FALSE/);
-    expect(() => parseFilterPattern("{ $.a = \"open }")).toThrow(/unterminated/);
+    expect(() => parseFilterPattern('{ $.a = "open }')).toThrow(/unterminated/);
   });
 });

@@ -190,8 +190,7 @@ function evaluate(n: Node, event: unknown): boolean {
         const x = Number(n.value);
         return n.op === "<" ? v < x : n.op === ">" ? v > x : n.op === "<=" ? v <= x : v >= x;
       }
-      const equal =
-        typeof v === "number" && !n.quoted && NUMBER.test(n.value) ? v === Number(n.value) : wildcardMatch(String(v), n.value);
+      const equal = typeof v === "number" && !n.quoted && NUMBER.test(n.value) ? v === Number(n.value) : wildcardMatch(String(v), n.value);
       return n.op === "=" ? equal : !equal;
     }
   }

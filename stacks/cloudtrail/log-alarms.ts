@@ -79,9 +79,22 @@ interface CisAlarm {
 const or = (field: string, values: readonly string[]) => values.map((v) => `($.${field} = "${v}")`).join(" || ");
 
 const IAM_POLICY_EVENTS = [
-  "DeleteGroupPolicy", "DeleteRolePolicy", "DeleteUserPolicy", "PutGroupPolicy", "PutRolePolicy", "PutUserPolicy",
-  "CreatePolicy", "DeletePolicy", "CreatePolicyVersion", "DeletePolicyVersion", "AttachRolePolicy", "DetachRolePolicy",
-  "AttachUserPolicy", "DetachUserPolicy", "AttachGroupPolicy", "DetachGroupPolicy",
+  "DeleteGroupPolicy",
+  "DeleteRolePolicy",
+  "DeleteUserPolicy",
+  "PutGroupPolicy",
+  "PutRolePolicy",
+  "PutUserPolicy",
+  "CreatePolicy",
+  "DeletePolicy",
+  "CreatePolicyVersion",
+  "DeletePolicyVersion",
+  "AttachRolePolicy",
+  "DetachRolePolicy",
+  "AttachUserPolicy",
+  "DetachUserPolicy",
+  "AttachGroupPolicy",
+  "DetachGroupPolicy",
 ] as const;
 
 const CIS_ALARMS: readonly CisAlarm[] = [
@@ -108,7 +121,8 @@ const CIS_ALARMS: readonly CisAlarm[] = [
     // so "*.amazonaws.com" (which covers delivery.logs.amazonaws.com) and "AWS Internal" drop denied
     // calls that no person made. HeadBucket is the console and SDKs probing for a bucket.
     tuned: `{ (($.errorCode = "*UnauthorizedOperation") || ($.errorCode = "AccessDenied*")) && ($.sourceIPAddress != "*.amazonaws.com") && ($.sourceIPAddress != "AWS Internal") && ($.eventName != "HeadBucket") }`,
-    tunedNote: "Tuned: ignores calls made by AWS services (sourceIPAddress *.amazonaws.com or AWS Internal) and HeadBucket probes; alarms at 5 denied calls in 5 minutes.",
+    tunedNote:
+      "Tuned: ignores calls made by AWS services (sourceIPAddress *.amazonaws.com or AWS Internal) and HeadBucket probes; alarms at 5 denied calls in 5 minutes.",
     tunedThreshold: 5,
   },
   {
@@ -222,9 +236,23 @@ const CIS_ALARMS: readonly CisAlarm[] = [
     description:
       "AWS Organizations changed: accounts created, invited, moved or removed, organizational units or policies (SCPs) changed. These changes affect every account in the organization; check who made it and that it was planned.",
     strict: `{ ($.eventSource = organizations.amazonaws.com) && (${or("eventName", [
-      "AcceptHandshake", "AttachPolicy", "CreateAccount", "CreateOrganizationalUnit", "CreatePolicy", "DeclineHandshake",
-      "DeleteOrganization", "DeleteOrganizationalUnit", "DeletePolicy", "DetachPolicy", "DisablePolicyType", "EnablePolicyType",
-      "InviteAccountToOrganization", "LeaveOrganization", "MoveAccount", "RemoveAccountFromOrganization", "UpdatePolicy",
+      "AcceptHandshake",
+      "AttachPolicy",
+      "CreateAccount",
+      "CreateOrganizationalUnit",
+      "CreatePolicy",
+      "DeclineHandshake",
+      "DeleteOrganization",
+      "DeleteOrganizationalUnit",
+      "DeletePolicy",
+      "DetachPolicy",
+      "DisablePolicyType",
+      "EnablePolicyType",
+      "InviteAccountToOrganization",
+      "LeaveOrganization",
+      "MoveAccount",
+      "RemoveAccountFromOrganization",
+      "UpdatePolicy",
       "UpdateOrganizationalUnit",
     ])}) }`,
   },
@@ -260,10 +288,13 @@ export function logAlarmSpecs(ct: CloudTrailConfig): LogAlarmSpecs {
       });
     }
     if (tuned) {
-      const differing = CIS_ALARMS.filter((a) => a.tuned !== undefined && a.control.startsWith("CloudWatch.") && ct.alarms[a.name]?.enabled !== false);
-      if (differing.length > 0) warnings.push(
-        `cloudtrail.cisAlarms is tuned: the patterns of ${differing.map((a) => `${a.control} (${a.name})`).join(", ")} differ from the CIS ones, and Security Hub reports those controls FAILED because it accepts only the exact CIS patterns; use cisAlarms: strict if you need them to pass`,
+      const differing = CIS_ALARMS.filter(
+        (a) => a.tuned !== undefined && a.control.startsWith("CloudWatch.") && ct.alarms[a.name]?.enabled !== false,
       );
+      if (differing.length > 0)
+        warnings.push(
+          `cloudtrail.cisAlarms is tuned: the patterns of ${differing.map((a) => `${a.control} (${a.name})`).join(", ")} differ from the CIS ones, and Security Hub reports those controls FAILED because it accepts only the exact CIS patterns; use cisAlarms: strict if you need them to pass`,
+        );
     }
   }
 
@@ -307,8 +338,10 @@ export function logAlarmSpecs(ct: CloudTrailConfig): LogAlarmSpecs {
 
   for (const s of result) {
     // Our own patterns; a failure here is a bug, not a config error.
-    if (s.filterPattern.length > MAX_FILTER_PATTERN_LENGTH) throw new Error(`${s.name}: filter pattern is ${s.filterPattern.length} characters (max ${MAX_FILTER_PATTERN_LENGTH})`);
-    if (s.description.length > MAX_ALARM_DESCRIPTION_LENGTH) throw new Error(`${s.name}: description is ${s.description.length} characters (max ${MAX_ALARM_DESCRIPTION_LENGTH})`);
+    if (s.filterPattern.length > MAX_FILTER_PATTERN_LENGTH)
+      throw new Error(`${s.name}: filter pattern is ${s.filterPattern.length} characters (max ${MAX_FILTER_PATTERN_LENGTH})`);
+    if (s.description.length > MAX_ALARM_DESCRIPTION_LENGTH)
+      throw new Error(`${s.name}: description is ${s.description.length} characters (max ${MAX_ALARM_DESCRIPTION_LENGTH})`);
   }
   return { specs: result, warnings };
 }
@@ -349,7 +382,9 @@ export function consoleLoginAllowListPattern(allowedIps: readonly string[]): { p
   if (values.length === 0) {
     return {
       pattern: `{ ${CONSOLE_LOGIN_SUCCESS} }`,
-      warnings: [`${ALLOWED_IPS_PATH} is empty, so every successful console sign-in alarms (ConsoleLoginOutsideAllowList); list your office or VPN addresses to alarm only on the others`],
+      warnings: [
+        `${ALLOWED_IPS_PATH} is empty, so every successful console sign-in alarms (ConsoleLoginOutsideAllowList); list your office or VPN addresses to alarm only on the others`,
+      ],
     };
   }
   const build = (vs: readonly string[]) => `{ ${CONSOLE_LOGIN_SUCCESS}${vs.map((v) => ` && ($.sourceIPAddress != "${v}")`).join("")} }`;
@@ -373,9 +408,14 @@ const isOctet = (s: string) => OCTET.test(s) && Number(s) <= 255;
 /** The `sourceIPAddress` value for one entry, or why it is refused. */
 function allowListValue(raw: string): { value: string } | { error: string } {
   const s = raw.trim();
-  if (s === "") return { error: `the entry is empty; write an IPv4 address like 198.51.100.7, a wildcard like 198.51.100.*, or a CIDR like 198.51.100.0/24` };
+  if (s === "")
+    return {
+      error: `the entry is empty; write an IPv4 address like 198.51.100.7, a wildcard like 198.51.100.*, or a CIDR like 198.51.100.0/24`,
+    };
   if (s === "*" || s === "0.0.0.0/0" || s === "::/0") {
-    return { error: `"${raw}" allows every address, so the alarm could never fire; to turn it off remove cloudtrail.consoleLogin, or set cloudtrail.alarms.ConsoleLoginOutsideAllowList.enabled: false` };
+    return {
+      error: `"${raw}" allows every address, so the alarm could never fire; to turn it off remove cloudtrail.consoleLogin, or set cloudtrail.alarms.ConsoleLoginOutsideAllowList.enabled: false`,
+    };
   }
   if (s.includes(":")) return ipv6Value(raw, s);
 
@@ -393,14 +433,19 @@ function allowListValue(raw: string): { value: string } | { error: string } {
   }
   if (parts.length === 4 && parts.every((p) => /^\d+$/.test(p))) {
     const bad = parts.find((p) => !isOctet(p))!;
-    return { error: `"${raw}" is not an IPv4 address: "${bad}" ${Number(bad) > 255 ? "is above 255" : "has a leading zero (CloudTrail writes 10.0.0.1, never 10.000.000.001)"}` };
+    return {
+      error: `"${raw}" is not an IPv4 address: "${bad}" ${Number(bad) > 255 ? "is above 255" : "has a leading zero (CloudTrail writes 10.0.0.1, never 10.000.000.001)"}`,
+    };
   }
-  return { error: `"${raw}" is not an IP address; write an IPv4 address like 198.51.100.7, a wildcard like 198.51.100.*, a CIDR like 198.51.100.0/24, or an IPv6 address like 2001:db8::1` };
+  return {
+    error: `"${raw}" is not an IP address; write an IPv4 address like 198.51.100.7, a wildcard like 198.51.100.*, a CIDR like 198.51.100.0/24, or an IPv6 address like 2001:db8::1`,
+  };
 }
 
 function ipv4CidrValue(raw: string, address: string, prefix: number): { value: string } | { error: string } {
   const parts = address.split(".");
-  if (parts.length !== 4 || !parts.every(isOctet)) return { error: `"${raw}" is not a CIDR: "${address}" is not an IPv4 address; write it like 198.51.100.0/24` };
+  if (parts.length !== 4 || !parts.every(isOctet))
+    return { error: `"${raw}" is not a CIDR: "${address}" is not an IPv4 address; write it like 198.51.100.0/24` };
   if (prefix > 32) return { error: `"${raw}" has prefix length ${prefix}; an IPv4 prefix is 0 to 32` };
   const n = parts.reduce((acc, p) => acc * 256 + Number(p), 0);
   const size = 2 ** (32 - prefix);
@@ -431,7 +476,9 @@ function ipv4CidrValue(raw: string, address: string, prefix: number): { value: s
  */
 function ipv6Value(raw: string, s: string): { value: string } | { error: string } {
   if (s.includes("*") || s.includes("/")) {
-    return { error: `"${raw}": IPv6 ranges and wildcards aren't supported, because "::" compression changes the text of addresses inside a prefix and filter patterns compare text; list exact IPv6 addresses like 2001:db8::1` };
+    return {
+      error: `"${raw}": IPv6 ranges and wildcards aren't supported, because "::" compression changes the text of addresses inside a prefix and filter patterns compare text; list exact IPv6 addresses like 2001:db8::1`,
+    };
   }
   const groups = parseIpv6(s);
   if (!groups) return { error: `"${raw}" is not an IPv6 address; write it like 2001:db8::1` };
@@ -455,7 +502,7 @@ function parseIpv6(s: string): number[] | undefined {
 /** RFC 5952 section 4: lower case, no leading zeros, the longest run (2+) of zero groups as "::". */
 function formatIpv6(groups: number[]): string {
   let best = { start: -1, len: 0 };
-  for (let i = 0; i < 8; ) {
+  for (let i = 0; i < 8;) {
     if (groups[i] !== 0) {
       i++;
       continue;
