@@ -51,11 +51,12 @@ function bodyHint(body: string): string {
   return hint ? `: ${hint}` : "";
 }
 
+/** Duck-typed: errors from fetch may come from another realm (a VM context), where `instanceof Error` fails. */
 function describeNetworkError(err: unknown, timeoutMs: number): string {
-  if (err instanceof Error && (err.name === "TimeoutError" || err.name === "AbortError")) return `timed out after ${timeoutMs} ms`;
+  const e = (typeof err === "object" && err !== null ? err : {}) as { name?: unknown; cause?: { code?: unknown } };
+  if (e.name === "TimeoutError" || e.name === "AbortError") return `timed out after ${timeoutMs} ms`;
   // undici puts the socket error in `cause`; only its code is safe to report (messages can carry the host).
-  const cause = err instanceof Error ? (err.cause as { code?: unknown } | undefined) : undefined;
-  const code = typeof cause?.code === "string" ? cause.code : err instanceof Error ? err.name : "unknown";
+  const code = typeof e.cause?.code === "string" ? e.cause.code : typeof e.name === "string" ? e.name : "unknown";
   return `network error (${code})`;
 }
 

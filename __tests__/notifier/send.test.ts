@@ -1,0 +1,107 @@
+import { postToSlack, SlackDeliveryError } from "../../lambda-src/send";
+import type { SendOptions } from "../../lambda-src/send";
+import { FakeSlack } from "./slack-server";
+
+/** Tiny delays so retries are quick; the timeout is short enough for a hang test to be fast. */
+const FAST: SendOptions = { timeoutMs: 200, attempts: 3, baseDelayMs: 5, maxDelayMs: 50 };
+const PAYLOAD = { text: "hello", blocks: [] };
+
+describe("postToSlack against a real HTTP server", () => {
+  let slack: FakeSlack;
+  beforeEach(async () => {
+    slack = await new FakeSlack().start();
+  });
+  afterEach(async () => {
+    await slack.stop();
+  });
+
+  it("posts the payload as JSON once when Slack answers 200", async () => {
+    const result = await postToSlack(slack.url(), PAYLOAD, FAST);
+    expect(result).toEqual({ status: 200, attempts: 1 });
+    expect(slack.requests).toHaveLength(1);
+    expect(slack.requests[0]).toMatchObject({ method: "POST", path: "/services/T000/B000/secret-token" });
+    expect(slack.requests[0].contentType).toMatch(/^application\/json/);
+    expect(JSON.parse(slack.requests[0].body)).toEqual(PAYLOAD);
+  });
+
+  it("waits for Retry-After on 429, then succeeds", async () => {
+    slack.script({ status: 429, headers: { "retry-after": "0.1" }, body: "rate_limited" });
+    const result = await postToSlack(slack.url(), PAYLOAD, { ...FAST, maxDelayMs: 1000 });
+    expect(result.attempts).toBe(2);
+    const waited = slack.requests[1].at - slack.requests[0].at;
+    expect(waited).toBeGreaterThanOrEqual(90);
+  });
+
+  it("caps a long Retry-After", async () => {
+    slack.script({ status: 429, headers: { "retry-after": "3600" } });
+    const start = Date.now();
+    await postToSlack(slack.url(), PAYLOAD, { ...FAST, maxDelayMs: 30 });
+    expect(Date.now() - start).toBeLessThan(1000);
+    expect(slack.requests).toHaveLength(2);
+  });
+
+  it("retries a 500, then succeeds", async () => {
+    slack.script({ status: 500 }, { status: 503 });
+    const result = await postToSlack(slack.url(), PAYLOAD, FAST);
+    expect(result).toEqual({ status: 200, attempts: 3 });
+    expect(slack.requests).toHaveLength(3);
+  });
+
+  it("backs off exponentially between retries", async () => {
+    slack.script({ status: 500 }, { status: 500 });
+    await postToSlack(slack.url(), PAYLOAD, { ...FAST, baseDelayMs: 40, maxDelayMs: 1000 });
+    const [a, b, c] = slack.requests.map((r) => r.at);
+    expect(b - a).toBeGreaterThanOrEqual(35);
+    expect(c - b).toBeGreaterThanOrEqual(75);
+  });
+
+  it("times out a hanging request and succeeds on the retry", async () => {
+    slack.script("hang");
+    const start = Date.now();
+    const result = await postToSlack(slack.url(), PAYLOAD, FAST);
+    expect(result).toEqual({ status: 200, attempts: 2 });
+    expect(Date.now() - start).toBeGreaterThanOrEqual(FAST.timeoutMs!);
+  });
+
+  it("gives up with an error when every attempt hangs", async () => {
+    slack.script("hang", "hang", "hang");
+    await expect(postToSlack(slack.url(), PAYLOAD, FAST)).rejects.toThrow(/failed after 3 attempts \(timed out after 200 ms\)/);
+  });
+
+  it("throws after the last attempt when Slack keeps failing, with the status but not the URL", async () => {
+    slack.script({ status: 500 }, { status: 502 }, { status: 503, body: "service_unavailable" });
+    const error = await postToSlack(slack.url(), PAYLOAD, FAST).catch((e: unknown) => e);
+    expect(error).toBeInstanceOf(SlackDeliveryError);
+    expect((error as SlackDeliveryError).status).toBe(503);
+    expect((error as SlackDeliveryError).attempts).toBe(3);
+    expect((error as Error).message).toContain("HTTP 503: service_unavailable");
+    expect((error as Error).message).not.toContain("secret-token");
+    expect((error as Error).message).not.toContain("127.0.0.1");
+    expect(slack.requests).toHaveLength(3);
+  });
+
+  it("does not retry a 400 and reports Slack's error code", async () => {
+    slack.script({ status: 400, body: "invalid_blocks" });
+    const error = await postToSlack(slack.url(), PAYLOAD, FAST).catch((e: unknown) => e);
+    expect(error).toBeInstanceOf(SlackDeliveryError);
+    expect((error as SlackDeliveryError).status).toBe(400);
+    expect((error as Error).message).toMatch(/HTTP 400: invalid_blocks.*not retried/);
+    expect((error as Error).message).not.toContain("secret-token");
+    expect(slack.requests).toHaveLength(1);
+  });
+
+  it.each([403, 404, 410])("does not retry a %i", async (status) => {
+    slack.script({ status });
+    await expect(postToSlack(slack.url(), PAYLOAD, FAST)).rejects.toMatchObject({ status, attempts: 1 });
+    expect(slack.requests).toHaveLength(1);
+  });
+
+  it("retries a refused connection and reports it without the URL", async () => {
+    const url = slack.url();
+    await slack.stop();
+    const error = await postToSlack(url, PAYLOAD, FAST).catch((e: unknown) => e);
+    expect(error).toBeInstanceOf(SlackDeliveryError);
+    expect((error as Error).message).toMatch(/failed after 3 attempts \(network error \(ECONNREFUSED\)\)/);
+    expect((error as Error).message).not.toContain("secret-token");
+  });
+});
