@@ -11,6 +11,7 @@ import { RequireExplicitProvider } from "./aspects/require-provider";
 import { configureBackend } from "./backend";
 import { ChatbotSlack } from "./constructs/chatbot-slack";
 import { RegionalAlerts } from "./constructs/regional-alerts";
+import { SlackNotifier } from "./constructs/slack-notifier";
 import { createRegionalProviders, providerFor } from "./providers";
 
 export interface AccountStackProps {
@@ -53,6 +54,22 @@ export class AccountStack extends TerraformStack {
         slackChannelId: chatbot.slackChannelId,
         guardrailPolicyArns: chatbot.guardrailPolicyArns,
         topicArns: this.regional.map((r) => r.alerts.topic.arn),
+      });
+    }
+
+    const slack = config.notifications.slack;
+    if (slack) {
+      const homeAlerts = this.regional.find((r) => r.region === config.homeRegion)!;
+      new SlackNotifier(this, "slack-notifier", {
+        provider: home,
+        region: config.homeRegion,
+        account: context,
+        project: config.project,
+        webhookParameter: slack.webhookParameter,
+        routes: slack.routes,
+        accountNames: config.notifications.accountNames,
+        topics: this.regional.map((r) => ({ region: r.region, provider: r.provider, alerts: r.alerts })),
+        alarmTopic: homeAlerts.alerts,
       });
     }
 

@@ -1,0 +1,202 @@
+/**
+ * The Slack notifier: one Lambda in the home region, subscribed to every regional alert topic
+ * (SNS delivers to a function in another region). The webhook URL stays in an SSM SecureString:
+ * Terraform only grants read access to the parameter's ARN and passes its name, never its value.
+ *
+ * Failures are loud: Lambda retries asynchronous invocations, sends what still fails to an
+ * encrypted SQS queue, and alarms on errors and on that queue feed the home region's alert topic,
+ * so a broken notifier reaches email and Chatbot.
+ */
+import { Construct } from "constructs";
+import { AssetType, TerraformAsset } from "cdktf";
+import { CloudwatchLogGroup } from "@cdktf/provider-aws/lib/cloudwatch-log-group";
+import { CloudwatchMetricAlarm } from "@cdktf/provider-aws/lib/cloudwatch-metric-alarm";
+import { DataAwsIamPolicyDocument } from "@cdktf/provider-aws/lib/data-aws-iam-policy-document";
+import { IamRole } from "@cdktf/provider-aws/lib/iam-role";
+import { IamRolePolicy } from "@cdktf/provider-aws/lib/iam-role-policy";
+import { LambdaFunction } from "@cdktf/provider-aws/lib/lambda-function";
+import { LambdaFunctionEventInvokeConfig } from "@cdktf/provider-aws/lib/lambda-function-event-invoke-config";
+import { LambdaPermission } from "@cdktf/provider-aws/lib/lambda-permission";
+import type { AwsProvider } from "@cdktf/provider-aws/lib/provider";
+import { SnsTopicSubscription } from "@cdktf/provider-aws/lib/sns-topic-subscription";
+import { SqsQueue } from "@cdktf/provider-aws/lib/sqs-queue";
+import type { AccountContext } from "../account-context";
+import { names } from "../../config/names";
+import { severityFloor, type SeverityWord } from "../../config/severity";
+import { bundleNotifier, NOTIFIER_HANDLER } from "../notifier/bundle";
+import type { AlertTopic } from "./alert-topic";
+
+export interface NotifierTopic {
+  readonly region: string;
+  /** The provider of the topic's region: the subscription lives with the topic. */
+  readonly provider: AwsProvider;
+  readonly alerts: AlertTopic;
+}
+
+export interface SlackNotifierProps {
+  /** The home region's provider: the function, its role, queue and alarms live there. */
+  readonly provider: AwsProvider;
+  readonly region: string;
+  readonly account: AccountContext;
+  readonly project: string;
+  /** SSM SecureString parameter holding the default webhook URL. */
+  readonly webhookParameter: string;
+  /** Severity floors routed to other webhooks. @default none */
+  readonly routes?: ReadonlyArray<{ readonly minSeverity: SeverityWord | number; readonly webhookParameter: string }>;
+  /** Account id -> name shown in messages. @default none */
+  readonly accountNames?: Readonly<Record<string, string>>;
+  /** Every regional alert topic to subscribe to. */
+  readonly topics: readonly NotifierTopic[];
+  /** The home region's topic, for the notifier's own alarms. */
+  readonly alarmTopic: AlertTopic;
+}
+
+/** Slack allows about one message per second per webhook; two at a time stays near that. */
+const RESERVED_CONCURRENCY = 2;
+
+export class SlackNotifier extends Construct {
+  readonly function: LambdaFunction;
+  readonly failures: SqsQueue;
+  readonly role: IamRole;
+
+  constructor(scope: Construct, id: string, props: SlackNotifierProps) {
+    super(scope, id);
+    const { provider, region, account, project } = props;
+    const functionName = names.notifierFunction(project);
+    const routes = (props.routes ?? []).map((r) => ({ minSeverity: severityFloor(r.minSeverity), parameter: r.webhookParameter }));
+    const parameters = [props.webhookParameter, ...routes.map((r) => r.parameter)];
+
+    this.failures = new SqsQueue(this, "failures", {
+      provider,
+      name: names.notifierFailureQueue(project),
+      sqsManagedSseEnabled: true,
+      messageRetentionSeconds: 14 * 24 * 3600,
+    });
+
+    const logGroup = new CloudwatchLogGroup(this, "logs", { provider, name: `/aws/lambda/${functionName}`, retentionInDays: 90 });
+
+    const trust = new DataAwsIamPolicyDocument(this, "trust", {
+      provider,
+      statement: [
+        {
+          actions: ["sts:AssumeRole"],
+          principals: [{ type: "Service", identifiers: ["lambda.amazonaws.com"] }],
+          condition: [{ test: "StringEquals", variable: "aws:SourceAccount", values: [account.accountId] }],
+        },
+      ],
+    });
+    this.role = new IamRole(this, "role", {
+      provider,
+      name: functionName,
+      description: "threat-alerts: the Slack notifier reads its webhook parameter and writes its logs",
+      assumeRolePolicy: trust.json,
+    });
+    const permissions = new DataAwsIamPolicyDocument(this, "permissions", {
+      provider,
+      statement: [
+        { sid: "Logs", actions: ["logs:CreateLogStream", "logs:PutLogEvents"], resources: [`${logGroup.arn}:*`] },
+        {
+          sid: "ReadWebhookParameters",
+          actions: ["ssm:GetParameter"],
+          // A parameter named /a/b has the ARN ...:parameter/a/b.
+          resources: parameters.map((p) => account.arn("ssm", region, `parameter${p}`)),
+        },
+        {
+          // SecureStrings are decrypted by SSM on the function's behalf, with whichever key they use.
+          sid: "DecryptWebhookViaSsm",
+          actions: ["kms:Decrypt"],
+          resources: [account.arn("kms", region, "key/*")],
+          condition: [{ test: "StringEquals", variable: "kms:ViaService", values: [`ssm.${region}.amazonaws.com`] }],
+        },
+        { sid: "OnFailureDestination", actions: ["sqs:SendMessage"], resources: [this.failures.arn] },
+      ],
+    });
+    new IamRolePolicy(this, "permissions-policy", { provider, name: "notifier", role: this.role.id, policy: permissions.json });
+
+    const bundle = bundleNotifier();
+    const code = new TerraformAsset(this, "code", { path: bundle.zipPath, type: AssetType.FILE });
+    this.function = new LambdaFunction(this, "function", {
+      provider,
+      functionName,
+      description: "threat-alerts: formats alerts as Slack messages",
+      role: this.role.arn,
+      runtime: "nodejs22.x",
+      architectures: ["arm64"],
+      handler: NOTIFIER_HANDLER,
+      filename: code.path,
+      sourceCodeHash: bundle.sha256,
+      memorySize: 256,
+      timeout: 30,
+      reservedConcurrentExecutions: RESERVED_CONCURRENCY,
+      loggingConfig: { logFormat: "JSON", logGroup: logGroup.name },
+      environment: {
+        variables: {
+          WEBHOOK_PARAMETER: props.webhookParameter,
+          WEBHOOK_ROUTES: JSON.stringify(routes),
+          ACCOUNT_NAMES: JSON.stringify(props.accountNames ?? {}),
+          POWERTOOLS_SERVICE_NAME: "threat-alerts-notifier",
+          POWERTOOLS_LOG_LEVEL: "INFO",
+        },
+      },
+      dependsOn: [logGroup],
+    });
+
+    new LambdaFunctionEventInvokeConfig(this, "async", {
+      provider,
+      functionName: this.function.functionName,
+      maximumRetryAttempts: 2,
+      maximumEventAgeInSeconds: 6 * 3600,
+      destinationConfig: { onFailure: { destination: this.failures.arn } },
+    });
+
+    for (const t of props.topics) {
+      // One permission per topic, scoped by its ARN: no other topic can invoke the function.
+      new LambdaPermission(this, `invoke-${t.region}`, {
+        provider,
+        statementId: `sns-${t.region}`,
+        action: "lambda:InvokeFunction",
+        functionName: this.function.functionName,
+        principal: "sns.amazonaws.com",
+        sourceArn: t.alerts.topic.arn,
+      });
+      new SnsTopicSubscription(this, `subscription-${t.region}`, {
+        provider: t.provider,
+        topicArn: t.alerts.topic.arn,
+        protocol: "lambda",
+        endpoint: this.function.arn,
+      });
+    }
+
+    const alarmTopic = props.alarmTopic.topic.arn;
+    new CloudwatchMetricAlarm(this, "errors-alarm", {
+      provider,
+      alarmName: `${functionName}-errors`,
+      alarmDescription: "The threat-alerts Slack notifier failed: Slack may be missing alerts. Check its logs; failed events wait in the failures queue.",
+      namespace: "AWS/Lambda",
+      metricName: "Errors",
+      dimensions: { FunctionName: this.function.functionName },
+      statistic: "Sum",
+      period: 300,
+      evaluationPeriods: 1,
+      threshold: 0,
+      comparisonOperator: "GreaterThanThreshold",
+      treatMissingData: "notBreaching",
+      alarmActions: [alarmTopic],
+    });
+    new CloudwatchMetricAlarm(this, "failures-alarm", {
+      provider,
+      alarmName: `${names.notifierFailureQueue(project)}-waiting`,
+      alarmDescription: "Alerts the Slack notifier could not deliver after retries are waiting in its failures queue.",
+      namespace: "AWS/SQS",
+      metricName: "ApproximateNumberOfMessagesVisible",
+      dimensions: { QueueName: this.failures.name },
+      statistic: "Maximum",
+      period: 300,
+      evaluationPeriods: 1,
+      threshold: 0,
+      comparisonOperator: "GreaterThanThreshold",
+      treatMissingData: "notBreaching",
+      alarmActions: [alarmTopic],
+    });
+  }
+}
