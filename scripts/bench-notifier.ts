@@ -41,7 +41,8 @@ function fixtureEvents(): unknown[] {
 
 /** Median ms for `require(bundle)` in a fresh process, timed inside the child. */
 function coldImportMs(bundlePath: string): number {
-  const script = `const t=process.hrtime.bigint();const m=require(${JSON.stringify(bundlePath)});` +
+  const script =
+    `const t=process.hrtime.bigint();const m=require(${JSON.stringify(bundlePath)});` +
     `if(typeof m.handler!=="function")throw new Error("no handler");` +
     `process.stdout.write(String(Number(process.hrtime.bigint()-t)/1e6));`;
   const runs: number[] = [];
@@ -82,7 +83,7 @@ export async function benchNotifier(): Promise<Record<string, string | number>> 
       "bundle bytes": bundle.bundleBytes,
       "bundle+zip ms": Math.round(buildMs),
       "cold import ms (median of 5)": Number(coldImportMs(bundlePath).toFixed(1)),
-      "fixtures": events.length,
+      fixtures: events.length,
       "format events/s": Math.round(formatThroughput(events)),
     };
   } finally {

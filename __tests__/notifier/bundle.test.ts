@@ -94,11 +94,11 @@ describe("the notifier bundle", () => {
     const bundleDir = mkdtempSync(path.join(tmpdir(), "notifier-load-"));
     try {
       writeFileSync(path.join(bundleDir, "index.js"), code);
-      const result = spawnSync(
-        process.execPath,
-        ["-e", 'const m=require("./index.js");process.stdout.write(typeof m.handler)'],
-        { cwd: bundleDir, encoding: "utf8", env: { PATH: process.env.PATH } },
-      );
+      const result = spawnSync(process.execPath, ["-e", 'const m=require("./index.js");process.stdout.write(typeof m.handler)'], {
+        cwd: bundleDir,
+        encoding: "utf8",
+        env: { PATH: process.env.PATH },
+      });
       expect(result.stderr).toBe("");
       expect(result.stdout).toBe("function");
     } finally {

@@ -226,14 +226,15 @@ describe("CloudWatch alarms", () => {
     expect(JSON.stringify(formatted.message.blocks)).toContain("cloudwatch/home?region=us-east-1#alarmsV2:alarm/DBMigrationRequired");
   });
 
-  it.each(byFolder("cloudwatch-alarm").filter((f) => f.name.includes("alarm-config-change")).map((f) => [f.name, f] as const))(
-    "%s (a configuration change, not a state change) falls back to the generic message",
-    (_name, f) => {
-      const formatted = formatOne(f.json);
-      expect(formatted.kind).toBe("generic");
-      expectContains(formatted, "CloudWatch Alarm Configuration Change");
-    },
-  );
+  it.each(
+    byFolder("cloudwatch-alarm")
+      .filter((f) => f.name.includes("alarm-config-change"))
+      .map((f) => [f.name, f] as const),
+  )("%s (a configuration change, not a state change) falls back to the generic message", (_name, f) => {
+    const formatted = formatOne(f.json);
+    expect(formatted.kind).toBe("generic");
+    expectContains(formatted, "CloudWatch Alarm Configuration Change");
+  });
 });
 
 describe("Config compliance changes", () => {
@@ -251,7 +252,8 @@ describe("Config compliance changes", () => {
     const formatted = formatOne(f.json);
     expect(formatted.kind).toBe("config");
     expectContains(formatted, d.configRuleName, d.resourceId, d.resourceType, d.newEvaluationResult.complianceType);
-    if (d.oldEvaluationResult) expectContains(formatted, `${d.oldEvaluationResult.complianceType} → ${d.newEvaluationResult.complianceType}`);
+    if (d.oldEvaluationResult)
+      expectContains(formatted, `${d.oldEvaluationResult.complianceType} → ${d.newEvaluationResult.complianceType}`);
     expect(formatted.severity).toBe(d.newEvaluationResult.complianceType === "NON_COMPLIANT" ? 4 : 1);
   });
 
@@ -288,7 +290,9 @@ describe("Security Hub findings", () => {
   });
 
   it("maps the normalized severity onto the routing scale", () => {
-    expect(formatOne(fixture("securityhub/eb_custom-action_fsbp-iam.6-root-hardware-mfa_critical_failed_asr.json")).severity).toBeGreaterThanOrEqual(9);
+    expect(
+      formatOne(fixture("securityhub/eb_custom-action_fsbp-iam.6-root-hardware-mfa_critical_failed_asr.json")).severity,
+    ).toBeGreaterThanOrEqual(9);
     expect(formatOne(fixture("securityhub/eb_findings-imported_fsbp-ec2.7_informational_failed_asr.json")).severity).toBeLessThan(1);
   });
 
@@ -296,8 +300,15 @@ describe("Security Hub findings", () => {
     const one = fixture("securityhub/asff-finding-only_fsbp-control_aws-docs.json") as Record<string, unknown>;
     const findings = Array.from({ length: 30 }, (_, i) => ({ ...one, Id: `${String(one.Id)}-${i}`, Title: `Finding number ${i}` }));
     const event = {
-      version: "0", id: "x", "detail-type": "Security Hub Findings - Imported", source: "aws.securityhub",
-      account: "123456789012", time: "2024-01-01T00:00:00Z", region: "us-east-1", resources: [], detail: { findings },
+      version: "0",
+      id: "x",
+      "detail-type": "Security Hub Findings - Imported",
+      source: "aws.securityhub",
+      account: "123456789012",
+      time: "2024-01-01T00:00:00Z",
+      region: "us-east-1",
+      resources: [],
+      detail: { findings },
     };
     const formatted = formatOne(event);
     expect(slackViolations(formatted.message)).toEqual([]);
@@ -307,7 +318,11 @@ describe("Security Hub findings", () => {
 });
 
 describe("everything else", () => {
-  const generic = [...byFolder("cloudtrail"), ...byFolder("other"), ...byFolder("sns").filter((f) => !f.name.includes("guardduty-finding"))];
+  const generic = [
+    ...byFolder("cloudtrail"),
+    ...byFolder("other"),
+    ...byFolder("sns").filter((f) => !f.name.includes("guardduty-finding")),
+  ];
 
   it.each(generic.map((f) => [f.name, f] as const))("%s gets the generic message with source and detail type", (_name, f) => {
     for (const formatted of formatAll(f.json)) {

@@ -13,14 +13,22 @@ const HIGH = "/threat-alerts/slack-webhook-high";
 /** Records log calls so tests can check what was logged (and that the URL never was). */
 function recordingLog(): Log & { lines: string[] } {
   const lines: string[] = [];
-  const rec = (level: string) => (...args: unknown[]) => {
-    lines.push(`${level} ${JSON.stringify(args)}`);
-  };
+  const rec =
+    (level: string) =>
+    (...args: unknown[]) => {
+      lines.push(`${level} ${JSON.stringify(args)}`);
+    };
   return { lines, info: rec("info"), warn: rec("warn"), error: rec("error") } as unknown as Log & { lines: string[] };
 }
 
 const finding = (severity: number) =>
-  guardDutyEvent({ type: "Recon:EC2/PortProbeUnprotectedPort", severity, id: `f${severity}`, region: "eu-west-1", accountId: "111111111111" });
+  guardDutyEvent({
+    type: "Recon:EC2/PortProbeUnprotectedPort",
+    severity,
+    id: `f${severity}`,
+    region: "eu-west-1",
+    accountId: "111111111111",
+  });
 
 describe("settingsFromEnv", () => {
   it("reads the default parameter, routes and account names", () => {
@@ -59,7 +67,13 @@ describe("settingsFromEnv", () => {
 });
 
 describe("severity routing", () => {
-  const settings = { defaultParameter: DEFAULT, routes: [{ minSeverity: 9, parameter: ONCALL }, { minSeverity: 7, parameter: HIGH }] };
+  const settings = {
+    defaultParameter: DEFAULT,
+    routes: [
+      { minSeverity: 9, parameter: ONCALL },
+      { minSeverity: 7, parameter: HIGH },
+    ],
+  };
 
   it.each([
     [0, DEFAULT],

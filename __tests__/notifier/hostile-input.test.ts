@@ -140,7 +140,10 @@ describe("malformed input never throws and falls back to the generic message", (
     ["a GuardDuty event whose detail is an array", { "detail-type": "GuardDuty Finding", detail: [1, 2] }],
     ["an alarm event without a state", { "detail-type": "CloudWatch Alarm State Change", detail: { alarmName: "a" } }],
     ["a Config event without an evaluation", { "detail-type": "Config Rules Compliance Change", detail: { configRuleName: "r" } }],
-    ["Security Hub findings that are not ASFF", { source: "aws.securityhub", "detail-type": "Security Hub Findings - Imported", detail: { findings: [1, "x", null] } }],
+    [
+      "Security Hub findings that are not ASFF",
+      { source: "aws.securityhub", "detail-type": "Security Hub Findings - Imported", detail: { findings: [1, "x", null] } },
+    ],
     ["a deeply nested object", JSON.parse(`${"[".repeat(500)}${"]".repeat(500)}`)],
   ];
 

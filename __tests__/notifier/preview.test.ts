@@ -76,7 +76,11 @@ describe("preview CLI", () => {
   it("posts the printed payload with --post", async () => {
     const slack = await new FakeSlack().start();
     try {
-      const r = await previewAsync(path.join(FIXTURE_DIR, "config", "eb_compliance-change_compliant_lambda-public-access.json"), "--post", slack.url());
+      const r = await previewAsync(
+        path.join(FIXTURE_DIR, "config", "eb_compliance-change_compliant_lambda-public-access.json"),
+        "--post",
+        slack.url(),
+      );
       expect(r.status).toBe(0);
       expect(slack.payloads()).toEqual([JSON.parse(r.stdout)]);
       expect(r.stderr).toContain("posted: HTTP 200");

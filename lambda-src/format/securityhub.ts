@@ -55,9 +55,11 @@ function findingBlocks(f: AsffFinding, envelope: Envelope, origin: Origin, accou
     .concat((f.Resources?.length ?? 0) > 5 ? [`and ${(f.Resources?.length ?? 0) - 5} more`] : [])
     .join("\n");
   return [
-    section(`${LABEL_EMOJI[label] ?? ":white_circle:"} *${escapeText(label)}* — *${safe(f.Title, 500)}*${
-      f.Description ? `\n${safe(f.Description, 1500)}` : ""
-    }`),
+    section(
+      `${LABEL_EMOJI[label] ?? ":white_circle:"} *${escapeText(label)}* — *${safe(f.Title, 500)}*${
+        f.Description ? `\n${safe(f.Description, 1500)}` : ""
+      }`,
+    ),
     ...fieldsSections([
       { label: "Product", value: productOf(f) },
       { label: "Account", value: accountLabel(f.AwsAccountId ?? envelope.account, accountNames), trusted: true },

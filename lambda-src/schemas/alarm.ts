@@ -18,9 +18,7 @@ export const AlarmStateChangeSchema = z.looseObject({
   alarmName: z.string(),
   state: z.looseObject({ value: z.string(), reason: str, timestamp: str }),
   previousState: lenient(State),
-  configuration: lenient(
-    z.looseObject({ description: str, alarmRule: str, metrics: lenient(z.array(Metric)) }),
-  ),
+  configuration: lenient(z.looseObject({ description: str, alarmRule: str, metrics: lenient(z.array(Metric)) })),
 });
 export type AlarmStateChange = z.infer<typeof AlarmStateChangeSchema>;
 

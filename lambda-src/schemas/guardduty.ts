@@ -39,15 +39,11 @@ const Action = z.looseObject({
   ),
   portProbeAction: lenient(
     z.looseObject({
-      portProbeDetails: lenient(
-        z.array(z.looseObject({ localPortDetails: lenient(Port), remoteIpDetails: lenient(RemoteIpDetails) })),
-      ),
+      portProbeDetails: lenient(z.array(z.looseObject({ localPortDetails: lenient(Port), remoteIpDetails: lenient(RemoteIpDetails) }))),
     }),
   ),
   dnsRequestAction: lenient(z.looseObject({ domain: str })),
-  kubernetesApiCallAction: lenient(
-    z.looseObject({ verb: str, requestUri: str, remoteIpDetails: lenient(RemoteIpDetails) }),
-  ),
+  kubernetesApiCallAction: lenient(z.looseObject({ verb: str, requestUri: str, remoteIpDetails: lenient(RemoteIpDetails) })),
   rdsLoginAttemptAction: lenient(z.looseObject({ remoteIpDetails: lenient(RemoteIpDetails) })),
 });
 export type GuardDutyAction = z.infer<typeof Action>;
