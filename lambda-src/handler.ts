@@ -55,7 +55,9 @@ export async function notify(event: unknown, deps: NotifierDeps): Promise<Notify
       delivered++;
       log.info("Posted to Slack", { ...facts, attempts: sent.attempts });
     } catch (err) {
-      const reason = err instanceof Error ? err.message : String(err);
+      // Errors from the SDK or fetch may come from another realm; read `message` by shape.
+      const message_ = (err as { message?: unknown } | null)?.message;
+      const reason = typeof message_ === "string" ? message_ : String(err);
       errors.push(reason);
       log.error("Slack delivery failed", { ...facts, reason });
     }
