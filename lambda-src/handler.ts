@@ -56,8 +56,8 @@ export async function notify(event: unknown, deps: NotifierDeps): Promise<Notify
       log.info("Posted to Slack", { ...facts, attempts: sent.attempts });
     } catch (err) {
       // Errors from the SDK or fetch may come from another realm; read `message` by shape.
-      const message_ = (err as { message?: unknown } | null)?.message;
-      const reason = typeof message_ === "string" ? message_ : String(err);
+      const errorMessage = (err as { message?: unknown } | null)?.message;
+      const reason = typeof errorMessage === "string" ? errorMessage : String(err);
       errors.push(reason);
       log.error("Slack delivery failed", { ...facts, reason });
     }
