@@ -11,6 +11,7 @@ function main(): void {
   const file = configPathFromEnv();
   try {
     const config = loadConfigFile(file);
+    for (const w of config.warnings) process.stderr.write(`threat-alerts: warning: ${w}\n`);
     buildApp(config).synth();
   } catch (err) {
     if (err instanceof ConfigError) {

@@ -43,6 +43,22 @@ describe("the app entry point", () => {
     }
   });
 
+  test("a refused console allow-list entry is a config error, and warnings are printed without stopping the synth", () => {
+    const bad = runApp("project: acme\nhomeRegion: us-east-1\nregions: [us-east-1]\ncloudtrail: { logGroup: { name: x }, consoleLogin: { allowedIps: [10.0.0.0/12] } }\n");
+    const warned = runApp("project: acme\nhomeRegion: us-east-1\nregions: [us-east-1]\ncloudtrail: { logGroup: { name: x }, consoleLogin: { allowedIps: [] } }\n");
+    try {
+      expect(bad.status).toBe(1);
+      expect(bad.stderr).toMatch(/cloudtrail\.consoleLogin\.allowedIps\[0\]: "10\.0\.0\.0\/12"/);
+      expect(bad.stderr).not.toMatch(/^\s+at /m);
+      expect(existsSync(bad.outdir)).toBe(false);
+      expect(warned.status).toBe(0);
+      expect(warned.stderr).toMatch(/^threat-alerts: warning: .*allowedIps is empty/m);
+    } finally {
+      bad.cleanup();
+      warned.cleanup();
+    }
+  });
+
   test("a missing config file says how to point at one", () => {
     const dir = mkdtempSync(join(tmpdir(), "threat-alerts-cli-"));
     const r = spawnSync(process.execPath, ["--import", "tsx", "main.ts"], {

@@ -7,6 +7,7 @@ import { parseDocument } from "yaml";
 import { z } from "zod";
 import { configSchema, type ParsedConfig } from "./schema";
 import { DEFAULT_REGIONS } from "./regions";
+import { AllowListError, logAlarmSpecs, type LogAlarmSpec } from "../stacks/cloudtrail/log-alarms";
 
 export const DEFAULT_CONFIG_PATH = "threat-alerts.yaml";
 export const CONFIG_PATH_ENV = "THREAT_ALERTS_CONFIG";
@@ -30,10 +31,14 @@ export interface AccountTarget {
   readonly assumeRoleArn?: string;
 }
 
-/** The validated config with `regions: all` and the default account resolved. */
+/** The validated config with `regions: all`, the default account and derived settings resolved. */
 export type Config = Omit<ParsedConfig, "regions" | "accounts"> & {
   readonly regions: readonly string[];
   readonly accounts: readonly AccountTarget[];
+  /** CloudTrail metric-filter alarms and the region of the log group they watch; none without `cloudtrail`. */
+  readonly logAlarms: { readonly region: string; readonly specs: readonly LogAlarmSpec[] } | undefined;
+  /** Things worth telling the user that do not stop the synth. */
+  readonly warnings: readonly string[];
 };
 
 export function configPathFromEnv(env: NodeJS.ProcessEnv = process.env): string {
@@ -76,10 +81,24 @@ export function validateConfig(raw: unknown, file = "<config>"): Config {
   const result = configSchema.safeParse(raw);
   if (!result.success) throw new ConfigError(file, result.error.issues.map((i) => describeIssue(i, raw)));
   const c = result.data;
+  const warnings: string[] = [];
+  let logAlarms: Config["logAlarms"];
+  if (c.cloudtrail) {
+    try {
+      const { specs, warnings: w } = logAlarmSpecs(c.cloudtrail);
+      warnings.push(...w);
+      logAlarms = { region: c.cloudtrail.logGroup?.region ?? c.homeRegion, specs };
+    } catch (err) {
+      if (err instanceof AllowListError) throw new ConfigError(file, err.issues.map((i) => `${i.path}: ${i.message}`));
+      throw err;
+    }
+  }
   return {
     ...c,
     regions: c.regions === "all" ? [...DEFAULT_REGIONS] : c.regions,
     accounts: c.accounts ?? [{}],
+    logAlarms,
+    warnings,
   };
 }
 

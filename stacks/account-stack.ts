@@ -10,6 +10,7 @@ import { AccountContext } from "./account-context";
 import { RequireExplicitProvider } from "./aspects/require-provider";
 import { configureBackend } from "./backend";
 import { ChatbotSlack } from "./constructs/chatbot-slack";
+import { LogMetricAlarms } from "./constructs/log-metric-alarms";
 import { RegionalAlerts } from "./constructs/regional-alerts";
 import { SlackNotifier } from "./constructs/slack-notifier";
 import { createRegionalProviders, providerFor } from "./providers";
@@ -57,9 +58,21 @@ export class AccountStack extends TerraformStack {
       });
     }
 
+    const alertsIn = (region: string) => this.regional.find((r) => r.region === region)!;
+
+    if (config.logAlarms && config.cloudtrail?.logGroup) {
+      const { region, specs } = config.logAlarms;
+      new LogMetricAlarms(this, "cloudtrail-alarms", {
+        provider: providerFor(providers, region),
+        project: config.project,
+        logGroupName: config.cloudtrail.logGroup.name,
+        specs,
+        topic: alertsIn(region).alerts,
+      });
+    }
+
     const slack = config.notifications.slack;
     if (slack) {
-      const homeAlerts = this.regional.find((r) => r.region === config.homeRegion)!;
       new SlackNotifier(this, "slack-notifier", {
         provider: home,
         region: config.homeRegion,
@@ -69,7 +82,7 @@ export class AccountStack extends TerraformStack {
         routes: slack.routes,
         accountNames: config.notifications.accountNames,
         topics: this.regional.map((r) => ({ region: r.region, provider: r.provider, alerts: r.alerts })),
-        alarmTopic: homeAlerts.alerts,
+        alarmTopic: alertsIn(config.homeRegion).alerts,
       });
     }
 

@@ -76,6 +76,8 @@ describe("config validation", () => {
     ["cloudtrail with both", withBase("cloudtrail: { logGroup: { name: trail-logs }, createTrail: true }"), "cloudtrail.createTrail", /not both/],
     ["cloudtrail log group outside regions", withBase("cloudtrail: { logGroup: { name: trail-logs, region: ap-south-1 } }"), "cloudtrail.logGroup.region", /not one of regions/],
     ["cloudtrail alarm override of an unknown alarm", withBase("cloudtrail: { logGroup: { name: trail-logs }, alarms: { RootUsage: { enabled: false } } }"), "cloudtrail.alarms.RootUsage", /did you mean "RootAccountUsage"/],
+    ["console allow-list CIDR not on an octet boundary", withBase(`cloudtrail: { logGroup: { name: trail-logs }, consoleLogin: { allowedIps: ["10.0.0.0/12"] } }`), "cloudtrail.consoleLogin.allowedIps[0]", /Split 10\.0\.0\.0\/12 into 16 \/16s .* or widen it to 10\.0\.0\.0\/8/],
+    ["console allow-list entry that is not an address", withBase(`cloudtrail: { logGroup: { name: trail-logs }, consoleLogin: { allowedIps: ["office"] } }`), "cloudtrail.consoleLogin.allowedIps[0]", /not an IP address/],
   ];
 
   test.each(failing)("refuses %s, naming the field and the fix", (_what, yaml, path, fix) => {
@@ -110,6 +112,18 @@ backend: { type: s3 }
 
   test("an empty file is refused", () => {
     expect(problems("")).toEqual(["the file is empty; start from threat-alerts.yaml"]);
+  });
+
+  test("an empty console allow-list is accepted with a warning: every console login alarms", () => {
+    const c = parseConfig(withBase("cloudtrail: { logGroup: { name: trail-logs }, consoleLogin: { allowedIps: [] } }"));
+    expect(c.warnings.join("\n")).toMatch(/allowedIps is empty/);
+    expect(c.logAlarms?.specs.map((s) => s.name)).toContain("ConsoleLoginOutsideAllowList");
+  });
+
+  test("cloudtrail alarms live in the log group's region, which defaults to homeRegion", () => {
+    expect(parseConfig(withBase("cloudtrail: { logGroup: { name: trail-logs } }")).logAlarms?.region).toBe("us-east-1");
+    expect(parseConfig(withBase("cloudtrail: { logGroup: { name: trail-logs, region: eu-west-1 } }")).logAlarms?.region).toBe("eu-west-1");
+    expect(parseConfig(VALID).logAlarms).toBeUndefined();
   });
 
   test("valid settings of every section pass", () => {
