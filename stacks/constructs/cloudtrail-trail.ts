@@ -1,0 +1,253 @@
+/**
+ * The account's CloudTrail trail: multi-region, with global service events and log file
+ * validation, delivering to a private, versioned S3 bucket and to a CloudWatch Logs group (for the
+ * metric-filter alarms), both encrypted with one customer-managed KMS key.
+ *
+ * The key, bucket and role policies name the trail and the log group by ARNs built from their
+ * names, not by resource references: the trail and the log group depend on the key (and the trail
+ * on the bucket policy and the role), so a reference back would be a dependency cycle.
+ */
+import { Construct } from "constructs";
+import { Cloudtrail } from "@cdktf/provider-aws/lib/cloudtrail";
+import { CloudwatchLogGroup } from "@cdktf/provider-aws/lib/cloudwatch-log-group";
+import { DataAwsIamPolicyDocument } from "@cdktf/provider-aws/lib/data-aws-iam-policy-document";
+import { IamRole } from "@cdktf/provider-aws/lib/iam-role";
+import { IamRolePolicy } from "@cdktf/provider-aws/lib/iam-role-policy";
+import { KmsAlias } from "@cdktf/provider-aws/lib/kms-alias";
+import { KmsKey } from "@cdktf/provider-aws/lib/kms-key";
+import type { AwsProvider } from "@cdktf/provider-aws/lib/provider";
+import { S3Bucket } from "@cdktf/provider-aws/lib/s3-bucket";
+import { S3BucketLifecycleConfiguration } from "@cdktf/provider-aws/lib/s3-bucket-lifecycle-configuration";
+import { S3BucketPolicy } from "@cdktf/provider-aws/lib/s3-bucket-policy";
+import { S3BucketPublicAccessBlock } from "@cdktf/provider-aws/lib/s3-bucket-public-access-block";
+import { S3BucketServerSideEncryptionConfigurationA } from "@cdktf/provider-aws/lib/s3-bucket-server-side-encryption-configuration";
+import { S3BucketVersioningA } from "@cdktf/provider-aws/lib/s3-bucket-versioning";
+import type { AccountContext } from "../account-context";
+import { names } from "../../config/names";
+
+export interface CloudTrailTrailProps {
+  /** The home region's provider: trail, bucket, key, log group and role live there. */
+  readonly provider: AwsProvider;
+  /** The home region (the provider's region). */
+  readonly region: string;
+  readonly account: AccountContext;
+  readonly project: string;
+}
+
+const CLOUDTRAIL = "cloudtrail.amazonaws.com";
+/** Log files stay in S3 Standard this long, then move to a colder class; they are never deleted. */
+const DAYS_BEFORE_COLD = 90;
+const NONCURRENT_VERSION_DAYS = 90;
+const INCOMPLETE_UPLOAD_DAYS = 7;
+const LOG_RETENTION_DAYS = 365;
+
+export class CloudTrailTrail extends Construct {
+  readonly trail: Cloudtrail;
+  readonly bucket: S3Bucket;
+  readonly key: KmsKey;
+  readonly logGroup: CloudwatchLogGroup;
+  readonly role: IamRole;
+
+  constructor(scope: Construct, id: string, props: CloudTrailTrailProps) {
+    super(scope, id);
+    const { provider, region, account, project } = props;
+    const trailName = names.trail(project);
+    const logGroupName = names.trailLogGroup(project);
+    const trailArn = account.arn("cloudtrail", region, `trail/${trailName}`);
+    const logGroupArn = account.arn("logs", region, `log-group:${logGroupName}`);
+    const sourceIsThisTrail = { test: "StringEquals", variable: "aws:SourceArn", values: [trailArn] };
+
+    // https://docs.aws.amazon.com/awscloudtrail/latest/userguide/create-kms-key-policy-for-cloudtrail.html
+    // https://docs.aws.amazon.com/AmazonCloudWatch/latest/logs/encrypt-log-data-kms.html
+    const keyPolicy = new DataAwsIamPolicyDocument(this, "key-policy", {
+      provider,
+      statement: [
+        {
+          // Also lets IAM policies in the account grant use of the key, e.g. kms:Decrypt to read logs.
+          sid: "AccountAdministersKey",
+          principals: [{ type: "AWS", identifiers: [account.rootPrincipal] }],
+          actions: ["kms:*"],
+          resources: ["*"],
+        },
+        {
+          sid: "CloudTrailEncryptsLogs",
+          principals: [{ type: "Service", identifiers: [CLOUDTRAIL] }],
+          actions: ["kms:GenerateDataKey*"],
+          resources: ["*"],
+          condition: [
+            sourceIsThisTrail,
+            {
+              test: "StringLike",
+              variable: "kms:EncryptionContext:aws:cloudtrail:arn",
+              values: [account.arn("cloudtrail", "*", "trail/*")],
+            },
+          ],
+        },
+        {
+          sid: "CloudTrailDescribesKey",
+          principals: [{ type: "Service", identifiers: [CLOUDTRAIL] }],
+          actions: ["kms:DescribeKey"],
+          resources: ["*"],
+          condition: [sourceIsThisTrail],
+        },
+        {
+          // CloudWatch Logs uses the key only for this log group: the encryption context carries its ARN.
+          sid: "CloudWatchLogsEncryptsTrailLogGroup",
+          principals: [{ type: "Service", identifiers: [`logs.${region}.amazonaws.com`] }],
+          actions: ["kms:Encrypt*", "kms:Decrypt*", "kms:ReEncrypt*", "kms:GenerateDataKey*", "kms:Describe*"],
+          resources: ["*"],
+          condition: [{ test: "ArnEquals", variable: "kms:EncryptionContext:aws:logs:arn", values: [logGroupArn] }],
+        },
+      ],
+    });
+    this.key = new KmsKey(this, "key", {
+      provider,
+      description: `threat-alerts ${project}: encrypts the CloudTrail logs in S3 and CloudWatch Logs`,
+      enableKeyRotation: true,
+      deletionWindowInDays: 30,
+      policy: keyPolicy.json,
+    });
+    // config/names.ts has no entry for this alias; it follows names.keyAlias's pattern.
+    new KmsAlias(this, "key-alias", { provider, name: `alias/${project}-cloudtrail`, targetKeyId: this.key.keyId });
+
+    this.bucket = new S3Bucket(this, "bucket", { provider, bucket: names.trailBucket(project, account.accountId) });
+    const publicAccess = new S3BucketPublicAccessBlock(this, "bucket-public-access", {
+      provider,
+      bucket: this.bucket.id,
+      blockPublicAcls: true,
+      blockPublicPolicy: true,
+      ignorePublicAcls: true,
+      restrictPublicBuckets: true,
+    });
+    new S3BucketServerSideEncryptionConfigurationA(this, "bucket-encryption", {
+      provider,
+      bucket: this.bucket.id,
+      rule: [
+        {
+          applyServerSideEncryptionByDefault: { sseAlgorithm: "aws:kms", kmsMasterKeyId: this.key.arn },
+          // One data key per bucket instead of per object: far fewer KMS calls for many small log files.
+          bucketKeyEnabled: true,
+        },
+      ],
+    });
+    const versioning = new S3BucketVersioningA(this, "bucket-versioning", {
+      provider,
+      bucket: this.bucket.id,
+      versioningConfiguration: { status: "Enabled" },
+    });
+    new S3BucketLifecycleConfiguration(this, "bucket-lifecycle", {
+      provider,
+      bucket: this.bucket.id,
+      rule: [
+        {
+          // Current log files are audit evidence: they move to a colder class but never expire.
+          // Glacier Instant Retrieval keeps millisecond reads for investigations. Lifecycle skips
+          // objects under 128 KB by default (transition_default_minimum_object_size), so small
+          // log files stay in Standard, where they cost less than 128 KB of Glacier IR would.
+          // https://docs.aws.amazon.com/AmazonS3/latest/userguide/lifecycle-transition-general-considerations.html
+          id: "log-files",
+          status: "Enabled",
+          // Provider 6 expects exactly one of filter or prefix; an empty filter is the whole bucket.
+          // https://registry.terraform.io/providers/hashicorp/aws/6.25.0/docs/resources/s3_bucket_lifecycle_configuration
+          filter: [{}],
+          transition: [{ days: DAYS_BEFORE_COLD, storageClass: "GLACIER_IR" }],
+          noncurrentVersionExpiration: [{ noncurrentDays: NONCURRENT_VERSION_DAYS }],
+          abortIncompleteMultipartUpload: [{ daysAfterInitiation: INCOMPLETE_UPLOAD_DAYS }],
+        },
+      ],
+      // As the provider docs advise for versioned buckets: versioning first, then noncurrent rules.
+      dependsOn: [versioning],
+    });
+
+    // https://docs.aws.amazon.com/awscloudtrail/latest/userguide/create-s3-bucket-policy-for-cloudtrail.html
+    const bucketPolicy = new DataAwsIamPolicyDocument(this, "bucket-policy", {
+      provider,
+      statement: [
+        {
+          sid: "DenyInsecureTransport",
+          effect: "Deny",
+          principals: [{ type: "*", identifiers: ["*"] }],
+          actions: ["s3:*"],
+          resources: [this.bucket.arn, `${this.bucket.arn}/*`],
+          condition: [{ test: "Bool", variable: "aws:SecureTransport", values: ["false"] }],
+        },
+        {
+          sid: "AWSCloudTrailAclCheck",
+          principals: [{ type: "Service", identifiers: [CLOUDTRAIL] }],
+          actions: ["s3:GetBucketAcl"],
+          resources: [this.bucket.arn],
+          condition: [sourceIsThisTrail],
+        },
+        {
+          sid: "AWSCloudTrailWrite",
+          principals: [{ type: "Service", identifiers: [CLOUDTRAIL] }],
+          actions: ["s3:PutObject"],
+          resources: [`${this.bucket.arn}/AWSLogs/${account.accountId}/*`],
+          condition: [{ test: "StringEquals", variable: "s3:x-amz-acl", values: ["bucket-owner-full-control"] }, sourceIsThisTrail],
+        },
+      ],
+    });
+    const bucketPolicyAttachment = new S3BucketPolicy(this, "bucket-policy-attachment", {
+      provider,
+      bucket: this.bucket.id,
+      policy: bucketPolicy.json,
+      // S3 rejects concurrent public-access-block and policy updates on one bucket (OperationAborted).
+      dependsOn: [publicAccess],
+    });
+
+    this.logGroup = new CloudwatchLogGroup(this, "logs", {
+      provider,
+      name: logGroupName,
+      kmsKeyId: this.key.arn,
+      retentionInDays: LOG_RETENTION_DAYS,
+    });
+
+    // The trust policy has no aws:SourceArn/aws:SourceAccount condition: CloudTrail documents none
+    // for its CloudWatch Logs delivery role, and a condition it does not satisfy fails CreateTrail
+    // with InvalidCloudWatchLogsRoleArnException. The role can only write to this log group.
+    // https://docs.aws.amazon.com/awscloudtrail/latest/userguide/send-cloudtrail-events-to-cloudwatch-logs.html
+    const trust = new DataAwsIamPolicyDocument(this, "role-trust", {
+      provider,
+      statement: [{ actions: ["sts:AssumeRole"], principals: [{ type: "Service", identifiers: [CLOUDTRAIL] }] }],
+    });
+    this.role = new IamRole(this, "role", {
+      provider,
+      name: names.trailRole(project),
+      description: "threat-alerts: lets CloudTrail deliver events to its CloudWatch Logs group",
+      assumeRolePolicy: trust.json,
+    });
+    // https://docs.aws.amazon.com/awscloudtrail/latest/userguide/cloudtrail-required-policy-for-cloudwatch-logs.html
+    const delivery = new DataAwsIamPolicyDocument(this, "role-permissions", {
+      provider,
+      statement: [
+        {
+          sid: "DeliverToTrailLogGroup",
+          actions: ["logs:CreateLogStream", "logs:PutLogEvents"],
+          resources: [`${this.logGroup.arn}:log-stream:*`],
+        },
+      ],
+    });
+    const rolePolicy = new IamRolePolicy(this, "role-permissions-policy", {
+      provider,
+      name: "cloudtrail-delivery",
+      role: this.role.id,
+      policy: delivery.json,
+    });
+
+    this.trail = new Cloudtrail(this, "trail", {
+      provider,
+      name: trailName,
+      s3BucketName: this.bucket.id,
+      isMultiRegionTrail: true,
+      includeGlobalServiceEvents: true,
+      enableLogFileValidation: true,
+      kmsKeyId: this.key.arn,
+      // CloudTrail wants the log-stream wildcard on the log group ARN.
+      // https://registry.terraform.io/providers/hashicorp/aws/6.25.0/docs/resources/cloudtrail#cloud_watch_logs_group_arn
+      cloudWatchLogsGroupArn: `${this.logGroup.arn}:*`,
+      cloudWatchLogsRoleArn: this.role.arn,
+      // CloudTrail checks the bucket policy and the role's permissions when the trail is created.
+      dependsOn: [bucketPolicyAttachment, rolePolicy],
+    });
+  }
+}
