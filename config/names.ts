@@ -22,6 +22,7 @@ export const names = {
   trail: (p: string) => `${p}-trail`,
   trailBucket: (p: string, accountId: string) => `${p}-cloudtrail-${accountId}`,
   trailRole: (p: string) => `${p}-cloudtrail-logs`,
+  trailKeyAlias: (p: string) => `alias/${p}-cloudtrail`,
   trailLogGroup: (p: string) => `/${p}/cloudtrail`,
   logAlarm: (p: string, alarm: string) => `${p}-${alarm}`,
 } as const;
@@ -38,6 +39,7 @@ export const NAME_RULES: readonly NameRule[] = [
   { what: "CloudTrail trail name", maxLength: 128, make: names.trail },
   { what: "S3 bucket name", maxLength: 63, make: (p) => names.trailBucket(p, "<account-id>") /* 12 characters, like an id */ },
   { what: "IAM role name", maxLength: 64, make: names.trailRole },
+  { what: "KMS alias", maxLength: 256, make: names.trailKeyAlias },
 ];
 
 /** The longest `project` for which every derived name fits, and the rule that sets it. */

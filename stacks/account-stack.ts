@@ -10,6 +10,7 @@ import { AccountContext } from "./account-context";
 import { RequireExplicitProvider } from "./aspects/require-provider";
 import { configureBackend } from "./backend";
 import { ChatbotSlack } from "./constructs/chatbot-slack";
+import { CloudTrailTrail } from "./constructs/cloudtrail-trail";
 import { LogMetricAlarms } from "./constructs/log-metric-alarms";
 import { RegionalAlerts } from "./constructs/regional-alerts";
 import { SlackNotifier } from "./constructs/slack-notifier";
@@ -60,15 +61,14 @@ export class AccountStack extends TerraformStack {
 
     const alertsIn = (region: string) => this.regional.find((r) => r.region === region)!;
 
-    if (config.logAlarms && config.cloudtrail?.logGroup) {
+    if (config.logAlarms) {
       const { region, specs } = config.logAlarms;
-      new LogMetricAlarms(this, "cloudtrail-alarms", {
-        provider: providerFor(providers, region),
-        project: config.project,
-        logGroupName: config.cloudtrail.logGroup.name,
-        specs,
-        topic: alertsIn(region).alerts,
-      });
+      const provider = providerFor(providers, region);
+      // An existing trail's log group by name, or the trail this stack creates (in homeRegion).
+      const logGroupName = config.cloudtrail?.createTrail
+        ? new CloudTrailTrail(this, "cloudtrail", { provider, region, account: context, project: config.project }).logGroup.name
+        : config.cloudtrail!.logGroup!.name;
+      new LogMetricAlarms(this, "cloudtrail-alarms", { provider, project: config.project, logGroupName, specs, topic: alertsIn(region).alerts });
     }
 
     const slack = config.notifications.slack;

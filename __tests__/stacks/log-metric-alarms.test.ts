@@ -1,5 +1,6 @@
 import { parseConfig } from "../../config/load";
 import { LOG_METRICS_NAMESPACE } from "../../stacks/cloudtrail/log-alarms";
+import { checkRules } from "../../stacks/rules";
 import { checkAgainstSchema } from "../helpers/schema-check";
 import { referenced, resources, synthConfig, type Synthesized, type TfJson } from "../helpers/synth";
 
@@ -81,4 +82,38 @@ test("cisAlarms: off and no consoleLogin builds no alarms", () => {
   } finally {
     out.cleanup();
   }
+});
+
+describe("with createTrail: true", () => {
+  let out: Synthesized;
+  let stack: TfJson;
+  beforeAll(() => {
+    out = synthConfig(
+      parseConfig(`
+project: acme
+homeRegion: eu-west-1
+regions: [us-east-1, eu-west-1]
+cloudtrail: { createTrail: true, consoleLogin: { allowedIps: ["203.0.113.10"] } }
+`),
+    );
+    stack = out.stacks.acme;
+  });
+  afterAll(() => out.cleanup());
+
+  test("creates one multi-region trail in the home region and filters its own log group", () => {
+    const trails = resources(stack, "aws_cloudtrail").map(([, t]) => t);
+    expect(trails).toHaveLength(1);
+    expect(trails[0]).toMatchObject({ provider: "aws.eu_west_1", is_multi_region_trail: true, enable_log_file_validation: true });
+    const [logGroupName] = resources(stack, "aws_cloudwatch_log_group").map(([name]) => name);
+    for (const [, f] of resources(stack, "aws_cloudwatch_log_metric_filter")) {
+      expect(f.log_group_name).toBe(`\${aws_cloudwatch_log_group.${logGroupName}.name}`);
+      expect(f.provider).toBe("aws.eu_west_1");
+    }
+    expect(resources(stack, "aws_cloudwatch_metric_alarm")).toHaveLength(16);
+  });
+
+  test("the stack matches the provider schema and passes the rule pack", () => {
+    expect(checkAgainstSchema(stack)).toEqual([]);
+    expect(checkRules(stack).violations).toEqual([]);
+  });
 });

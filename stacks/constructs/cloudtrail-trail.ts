@@ -107,8 +107,7 @@ export class CloudTrailTrail extends Construct {
       deletionWindowInDays: 30,
       policy: keyPolicy.json,
     });
-    // config/names.ts has no entry for this alias; it follows names.keyAlias's pattern.
-    new KmsAlias(this, "key-alias", { provider, name: `alias/${project}-cloudtrail`, targetKeyId: this.key.keyId });
+    new KmsAlias(this, "key-alias", { provider, name: names.trailKeyAlias(project), targetKeyId: this.key.keyId });
 
     this.bucket = new S3Bucket(this, "bucket", { provider, bucket: names.trailBucket(project, account.accountId) });
     const publicAccess = new S3BucketPublicAccessBlock(this, "bucket-public-access", {
