@@ -11,14 +11,14 @@
 import { Construct } from "constructs";
 import { Lazy } from "cdktf";
 import { DataAwsIamPolicyDocument } from "@cdktf/provider-aws/lib/data-aws-iam-policy-document";
-import { KmsAlias } from "@cdktf/provider-aws/lib/kms-alias";
-import { KmsKey } from "@cdktf/provider-aws/lib/kms-key";
+import type { KmsKey } from "@cdktf/provider-aws/lib/kms-key";
 import type { AwsProvider } from "@cdktf/provider-aws/lib/provider";
 import { SnsTopic } from "@cdktf/provider-aws/lib/sns-topic";
 import { SnsTopicPolicy } from "@cdktf/provider-aws/lib/sns-topic-policy";
 import { SnsTopicSubscription } from "@cdktf/provider-aws/lib/sns-topic-subscription";
 import type { AccountContext } from "../account-context";
 import { names } from "../../config/names";
+import { CustomerKey } from "./customer-key";
 
 export interface AlertTopicProps {
   readonly provider: AwsProvider;
@@ -41,15 +41,12 @@ export class AlertTopic extends Construct {
     super(scope, id);
     const { provider, region, account, project } = props;
 
-    const keyPolicy = new DataAwsIamPolicyDocument(this, "key-policy", {
+    this.key = new CustomerKey(this, "key", {
       provider,
-      statement: [
-        {
-          sid: "AccountAdministersKey",
-          principals: [{ type: "AWS", identifiers: [account.rootPrincipal] }],
-          actions: ["kms:*"],
-          resources: ["*"],
-        },
+      account,
+      description: `threat-alerts ${project}: encrypts the alert topic in ${region}`,
+      alias: names.keyAlias(project),
+      statements: [
         {
           // SNS asks KMS for a data key on the publisher's behalf: the publishing service needs it.
           sid: "AlertPublishersEncrypt",
@@ -59,16 +56,7 @@ export class AlertTopic extends Construct {
           condition: [{ test: "StringEquals", variable: "aws:SourceAccount", values: [account.accountId] }],
         },
       ],
-    });
-
-    this.key = new KmsKey(this, "key", {
-      provider,
-      description: `threat-alerts ${project}: encrypts the alert topic in ${region}`,
-      enableKeyRotation: true,
-      deletionWindowInDays: 30,
-      policy: keyPolicy.json,
-    });
-    new KmsAlias(this, "key-alias", { provider, name: names.keyAlias(project), targetKeyId: this.key.keyId });
+    }).key;
 
     this.topic = new SnsTopic(this, "topic", {
       provider,

@@ -7,12 +7,11 @@
  */
 import { Construct } from "constructs";
 import { ChatbotSlackChannelConfiguration } from "@cdktf/provider-aws/lib/chatbot-slack-channel-configuration";
-import { DataAwsIamPolicyDocument } from "@cdktf/provider-aws/lib/data-aws-iam-policy-document";
-import { IamRole } from "@cdktf/provider-aws/lib/iam-role";
-import { IamRolePolicy } from "@cdktf/provider-aws/lib/iam-role-policy";
+import type { IamRole } from "@cdktf/provider-aws/lib/iam-role";
 import type { AwsProvider } from "@cdktf/provider-aws/lib/provider";
 import type { AccountContext } from "../account-context";
 import { names } from "../../config/names";
+import { ServiceRole } from "./service-role";
 
 export interface ChatbotSlackProps {
   /** A provider in a region where the Chatbot API exists (config/regions.ts chatbotApiRegion). */
@@ -39,29 +38,17 @@ export class ChatbotSlack extends Construct {
         ? [...props.guardrailPolicyArns]
         : [`arn:${account.partition}:iam::aws:policy/CloudWatchReadOnlyAccess`];
 
-    const trust = new DataAwsIamPolicyDocument(this, "trust", {
+    this.role = new ServiceRole(this, "role", {
       provider,
-      statement: [
-        {
-          actions: ["sts:AssumeRole"],
-          principals: [{ type: "Service", identifiers: ["chatbot.amazonaws.com"] }],
-          condition: [{ test: "StringEquals", variable: "aws:SourceAccount", values: [account.accountId] }],
-        },
-      ],
-    });
-    this.role = new IamRole(this, "role", {
-      provider,
+      account,
+      service: "chatbot.amazonaws.com",
       name: names.chatbotRole(project),
       description: "threat-alerts: lets AWS Chatbot render alert notifications in Slack",
-      assumeRolePolicy: trust.json,
-    });
-    // The "Notification permissions" template of the Chatbot console: enough to render alarms.
-    // https://docs.aws.amazon.com/chatbot/latest/adminguide/chatbot-iam-policies.html
-    const notify = new DataAwsIamPolicyDocument(this, "notify", {
-      provider,
-      statement: [{ actions: ["cloudwatch:Describe*", "cloudwatch:Get*", "cloudwatch:List*"], resources: ["*"] }],
-    });
-    new IamRolePolicy(this, "notify-policy", { provider, name: "notifications", role: this.role.id, policy: notify.json });
+      policyName: "notifications",
+      // The "Notification permissions" template of the Chatbot console: enough to render alarms.
+      // https://docs.aws.amazon.com/chatbot/latest/adminguide/chatbot-iam-policies.html
+      statements: [{ actions: ["cloudwatch:Describe*", "cloudwatch:Get*", "cloudwatch:List*"], resources: ["*"] }],
+    }).role;
 
     this.configuration = new ChatbotSlackChannelConfiguration(this, "channel", {
       provider,

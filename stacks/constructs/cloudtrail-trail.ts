@@ -11,10 +11,8 @@ import { Construct } from "constructs";
 import { Cloudtrail } from "@cdktf/provider-aws/lib/cloudtrail";
 import { CloudwatchLogGroup } from "@cdktf/provider-aws/lib/cloudwatch-log-group";
 import { DataAwsIamPolicyDocument } from "@cdktf/provider-aws/lib/data-aws-iam-policy-document";
-import { IamRole } from "@cdktf/provider-aws/lib/iam-role";
-import { IamRolePolicy } from "@cdktf/provider-aws/lib/iam-role-policy";
-import { KmsAlias } from "@cdktf/provider-aws/lib/kms-alias";
-import { KmsKey } from "@cdktf/provider-aws/lib/kms-key";
+import type { IamRole } from "@cdktf/provider-aws/lib/iam-role";
+import type { KmsKey } from "@cdktf/provider-aws/lib/kms-key";
 import type { AwsProvider } from "@cdktf/provider-aws/lib/provider";
 import { S3Bucket } from "@cdktf/provider-aws/lib/s3-bucket";
 import { S3BucketLifecycleConfiguration } from "@cdktf/provider-aws/lib/s3-bucket-lifecycle-configuration";
@@ -24,6 +22,8 @@ import { S3BucketServerSideEncryptionConfigurationA } from "@cdktf/provider-aws/
 import { S3BucketVersioningA } from "@cdktf/provider-aws/lib/s3-bucket-versioning";
 import type { AccountContext } from "../account-context";
 import { names } from "../../config/names";
+import { CustomerKey } from "./customer-key";
+import { ServiceRole } from "./service-role";
 
 export interface CloudTrailTrailProps {
   /** The home region's provider: trail, bucket, key, log group and role live there. */
@@ -59,16 +59,12 @@ export class CloudTrailTrail extends Construct {
 
     // https://docs.aws.amazon.com/awscloudtrail/latest/userguide/create-kms-key-policy-for-cloudtrail.html
     // https://docs.aws.amazon.com/AmazonCloudWatch/latest/logs/encrypt-log-data-kms.html
-    const keyPolicy = new DataAwsIamPolicyDocument(this, "key-policy", {
+    this.key = new CustomerKey(this, "key", {
       provider,
-      statement: [
-        {
-          // Also lets IAM policies in the account grant use of the key, e.g. kms:Decrypt to read logs.
-          sid: "AccountAdministersKey",
-          principals: [{ type: "AWS", identifiers: [account.rootPrincipal] }],
-          actions: ["kms:*"],
-          resources: ["*"],
-        },
+      account,
+      description: `threat-alerts ${project}: encrypts the CloudTrail logs in S3 and CloudWatch Logs`,
+      alias: names.trailKeyAlias(project),
+      statements: [
         {
           sid: "CloudTrailEncryptsLogs",
           principals: [{ type: "Service", identifiers: [CLOUDTRAIL] }],
@@ -99,15 +95,7 @@ export class CloudTrailTrail extends Construct {
           condition: [{ test: "ArnEquals", variable: "kms:EncryptionContext:aws:logs:arn", values: [logGroupArn] }],
         },
       ],
-    });
-    this.key = new KmsKey(this, "key", {
-      provider,
-      description: `threat-alerts ${project}: encrypts the CloudTrail logs in S3 and CloudWatch Logs`,
-      enableKeyRotation: true,
-      deletionWindowInDays: 30,
-      policy: keyPolicy.json,
-    });
-    new KmsAlias(this, "key-alias", { provider, name: names.trailKeyAlias(project), targetKeyId: this.key.keyId });
+    }).key;
 
     this.bucket = new S3Bucket(this, "bucket", { provider, bucket: names.trailBucket(project, account.accountId) });
     const publicAccess = new S3BucketPublicAccessBlock(this, "bucket-public-access", {
@@ -205,33 +193,24 @@ export class CloudTrailTrail extends Construct {
     // for its CloudWatch Logs delivery role, and a condition it does not satisfy fails CreateTrail
     // with InvalidCloudWatchLogsRoleArnException. The role can only write to this log group.
     // https://docs.aws.amazon.com/awscloudtrail/latest/userguide/send-cloudtrail-events-to-cloudwatch-logs.html
-    const trust = new DataAwsIamPolicyDocument(this, "role-trust", {
+    const delivery = new ServiceRole(this, "role", {
       provider,
-      statement: [{ actions: ["sts:AssumeRole"], principals: [{ type: "Service", identifiers: [CLOUDTRAIL] }] }],
-    });
-    this.role = new IamRole(this, "role", {
-      provider,
+      account,
+      service: CLOUDTRAIL,
       name: names.trailRole(project),
       description: "threat-alerts: lets CloudTrail deliver events to its CloudWatch Logs group",
-      assumeRolePolicy: trust.json,
-    });
-    // https://docs.aws.amazon.com/awscloudtrail/latest/userguide/cloudtrail-required-policy-for-cloudwatch-logs.html
-    const delivery = new DataAwsIamPolicyDocument(this, "role-permissions", {
-      provider,
-      statement: [
+      policyName: "cloudtrail-delivery",
+      // https://docs.aws.amazon.com/awscloudtrail/latest/userguide/cloudtrail-required-policy-for-cloudwatch-logs.html
+      statements: [
         {
           sid: "DeliverToTrailLogGroup",
           actions: ["logs:CreateLogStream", "logs:PutLogEvents"],
           resources: [`${this.logGroup.arn}:log-stream:*`],
         },
       ],
+      requireSourceAccount: false,
     });
-    const rolePolicy = new IamRolePolicy(this, "role-permissions-policy", {
-      provider,
-      name: "cloudtrail-delivery",
-      role: this.role.id,
-      policy: delivery.json,
-    });
+    this.role = delivery.role;
 
     this.trail = new Cloudtrail(this, "trail", {
       provider,
@@ -246,7 +225,7 @@ export class CloudTrailTrail extends Construct {
       cloudWatchLogsGroupArn: `${this.logGroup.arn}:*`,
       cloudWatchLogsRoleArn: this.role.arn,
       // CloudTrail checks the bucket policy and the role's permissions when the trail is created.
-      dependsOn: [bucketPolicyAttachment, rolePolicy],
+      dependsOn: [bucketPolicyAttachment, delivery.policy],
     });
   }
 }

@@ -25,7 +25,10 @@ export const FEATURES: Record<keyof GuardDutyFeatures, { name: string; additiona
   lambdaNetworkLogs: { name: "LAMBDA_NETWORK_LOGS" },
   // RUNTIME_MONITORING supersedes EKS_RUNTIME_MONITORING (setting both is an API error); without
   // automated agent management it detects nothing until agents are installed by hand.
-  runtimeMonitoring: { name: "RUNTIME_MONITORING", additional: ["EKS_ADDON_MANAGEMENT", "ECS_FARGATE_AGENT_MANAGEMENT", "EC2_AGENT_MANAGEMENT"] },
+  runtimeMonitoring: {
+    name: "RUNTIME_MONITORING",
+    additional: ["EKS_ADDON_MANAGEMENT", "ECS_FARGATE_AGENT_MANAGEMENT", "EC2_AGENT_MANAGEMENT"],
+  },
 };
 
 export class GuardDutyDetector extends Construct {

@@ -32,7 +32,13 @@ export class RegionalAlerts extends Construct {
     this.region = region;
     this.provider = provider;
 
-    this.alerts = new AlertTopic(this, "alerts", { provider, region, account, project: config.project, emails: config.notifications.emails });
+    this.alerts = new AlertTopic(this, "alerts", {
+      provider,
+      region,
+      account,
+      project: config.project,
+      emails: config.notifications.emails,
+    });
     this.guardduty = new GuardDutyDetector(this, "guardduty", {
       provider,
       findingPublishingFrequency: config.guardduty.findingPublishingFrequency,

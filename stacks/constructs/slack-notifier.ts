@@ -11,9 +11,7 @@ import { Construct } from "constructs";
 import { AssetType, TerraformAsset } from "cdktf";
 import { CloudwatchLogGroup } from "@cdktf/provider-aws/lib/cloudwatch-log-group";
 import { CloudwatchMetricAlarm } from "@cdktf/provider-aws/lib/cloudwatch-metric-alarm";
-import { DataAwsIamPolicyDocument } from "@cdktf/provider-aws/lib/data-aws-iam-policy-document";
-import { IamRole } from "@cdktf/provider-aws/lib/iam-role";
-import { IamRolePolicy } from "@cdktf/provider-aws/lib/iam-role-policy";
+import type { IamRole } from "@cdktf/provider-aws/lib/iam-role";
 import { LambdaFunction } from "@cdktf/provider-aws/lib/lambda-function";
 import { LambdaFunctionEventInvokeConfig } from "@cdktf/provider-aws/lib/lambda-function-event-invoke-config";
 import { LambdaPermission } from "@cdktf/provider-aws/lib/lambda-permission";
@@ -25,6 +23,7 @@ import { names } from "../../config/names";
 import { severityFloor, type SeverityWord } from "../../config/severity";
 import { bundleNotifier, NOTIFIER_HANDLER } from "../notifier/bundle";
 import type { AlertTopic } from "./alert-topic";
+import { ServiceRole } from "./service-role";
 
 export interface NotifierTopic {
   readonly region: string;
@@ -75,25 +74,14 @@ export class SlackNotifier extends Construct {
 
     const logGroup = new CloudwatchLogGroup(this, "logs", { provider, name: `/aws/lambda/${functionName}`, retentionInDays: 90 });
 
-    const trust = new DataAwsIamPolicyDocument(this, "trust", {
+    this.role = new ServiceRole(this, "role", {
       provider,
-      statement: [
-        {
-          actions: ["sts:AssumeRole"],
-          principals: [{ type: "Service", identifiers: ["lambda.amazonaws.com"] }],
-          condition: [{ test: "StringEquals", variable: "aws:SourceAccount", values: [account.accountId] }],
-        },
-      ],
-    });
-    this.role = new IamRole(this, "role", {
-      provider,
+      account,
+      service: "lambda.amazonaws.com",
       name: functionName,
       description: "threat-alerts: the Slack notifier reads its webhook parameter and writes its logs",
-      assumeRolePolicy: trust.json,
-    });
-    const permissions = new DataAwsIamPolicyDocument(this, "permissions", {
-      provider,
-      statement: [
+      policyName: "notifier",
+      statements: [
         { sid: "Logs", actions: ["logs:CreateLogStream", "logs:PutLogEvents"], resources: [`${logGroup.arn}:*`] },
         {
           sid: "ReadWebhookParameters",
@@ -110,8 +98,7 @@ export class SlackNotifier extends Construct {
         },
         { sid: "OnFailureDestination", actions: ["sqs:SendMessage"], resources: [this.failures.arn] },
       ],
-    });
-    new IamRolePolicy(this, "permissions-policy", { provider, name: "notifier", role: this.role.id, policy: permissions.json });
+    }).role;
 
     const bundle = bundleNotifier();
     const code = new TerraformAsset(this, "code", { path: bundle.zipPath, type: AssetType.FILE });
@@ -171,7 +158,8 @@ export class SlackNotifier extends Construct {
     new CloudwatchMetricAlarm(this, "errors-alarm", {
       provider,
       alarmName: `${functionName}-errors`,
-      alarmDescription: "The threat-alerts Slack notifier failed: Slack may be missing alerts. Check its logs; failed events wait in the failures queue.",
+      alarmDescription:
+        "The threat-alerts Slack notifier failed: Slack may be missing alerts. Check its logs; failed events wait in the failures queue.",
       namespace: "AWS/Lambda",
       metricName: "Errors",
       dimensions: { FunctionName: this.function.functionName },
