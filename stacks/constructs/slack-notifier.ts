@@ -154,9 +154,18 @@ export class SlackNotifier extends Construct {
       });
     }
 
-    const alarmTopic = props.alarmTopic.topic.arn;
-    new CloudwatchMetricAlarm(this, "errors-alarm", {
+    // Any error, any waiting failure: each means an alert may not have reached Slack.
+    const anyInFiveMinutes = {
       provider,
+      period: 300,
+      evaluationPeriods: 1,
+      threshold: 0,
+      comparisonOperator: "GreaterThanThreshold",
+      treatMissingData: "notBreaching",
+      alarmActions: [props.alarmTopic.topic.arn],
+    };
+    new CloudwatchMetricAlarm(this, "errors-alarm", {
+      ...anyInFiveMinutes,
       alarmName: `${functionName}-errors`,
       alarmDescription:
         "The threat-alerts Slack notifier failed: Slack may be missing alerts. Check its logs; failed events wait in the failures queue.",
@@ -164,27 +173,15 @@ export class SlackNotifier extends Construct {
       metricName: "Errors",
       dimensions: { FunctionName: this.function.functionName },
       statistic: "Sum",
-      period: 300,
-      evaluationPeriods: 1,
-      threshold: 0,
-      comparisonOperator: "GreaterThanThreshold",
-      treatMissingData: "notBreaching",
-      alarmActions: [alarmTopic],
     });
     new CloudwatchMetricAlarm(this, "failures-alarm", {
-      provider,
+      ...anyInFiveMinutes,
       alarmName: `${names.notifierFailureQueue(project)}-waiting`,
       alarmDescription: "Alerts the Slack notifier could not deliver after retries are waiting in its failures queue.",
       namespace: "AWS/SQS",
       metricName: "ApproximateNumberOfMessagesVisible",
       dimensions: { QueueName: this.failures.name },
       statistic: "Maximum",
-      period: 300,
-      evaluationPeriods: 1,
-      threshold: 0,
-      comparisonOperator: "GreaterThanThreshold",
-      treatMissingData: "notBreaching",
-      alarmActions: [alarmTopic],
     });
   }
 }
