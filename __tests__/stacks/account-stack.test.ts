@@ -149,6 +149,10 @@ describe("the bundled example config (one account, three regions, Chatbot)", () 
     expect(stack.terraform.required_version).toBe(">= 1.5.7");
   });
 
+  test("change detector: the whole synthesized stack (review the diff; assertions above are the checks)", () => {
+    expect(stack).toMatchSnapshot();
+  });
+
   test("reads the account and partition once per stack, from the home region", () => {
     expect(dataSources(stack, "aws_caller_identity").map(([, d]) => d.provider)).toEqual(["aws.us_east_1"]);
     expect(dataSources(stack, "aws_partition").map(([, d]) => d.provider)).toEqual(["aws.us_east_1"]);
