@@ -1,5 +1,5 @@
 import { execFileSync, spawnSync } from "node:child_process";
-import { mkdtempSync, readFileSync, rmSync, writeFileSync } from "node:fs";
+import { existsSync, mkdtempSync, rmSync, writeFileSync } from "node:fs";
 import { tmpdir } from "node:os";
 import * as path from "node:path";
 import { createHash } from "node:crypto";
@@ -13,6 +13,10 @@ interface BundleInfo {
   zipBytes: number;
   bundleBytes: number;
   sameObject: boolean;
+  /** The zip as the process saw it (its temp copy is removed when the process exits). */
+  zipBase64: string;
+  /** Whether the temp copy was gone after the process exited. */
+  removedOnExit?: boolean;
 }
 
 /**
@@ -22,13 +26,15 @@ interface BundleInfo {
 function bundleInFreshProcess(env: NodeJS.ProcessEnv = {}): BundleInfo {
   const script =
     'const b=require("./stacks/notifier/bundle.ts");const x=b.bundleNotifier();const y=b.bundleNotifier();' +
-    "process.stdout.write(JSON.stringify({...x,sameObject:x===y,handler:b.NOTIFIER_HANDLER}));";
+    'const zipBase64=require("node:fs").readFileSync(x.zipPath).toString("base64");' +
+    "process.stdout.write(JSON.stringify({...x,sameObject:x===y,handler:b.NOTIFIER_HANDLER,zipBase64}));";
   const out = execFileSync(process.execPath, ["--import", "tsx", "-e", script], {
     cwd: ROOT,
     encoding: "utf8",
     env: { ...process.env, ...env },
   });
-  return JSON.parse(out) as BundleInfo;
+  const info = JSON.parse(out) as BundleInfo;
+  return { ...info, removedOnExit: !existsSync(info.zipPath) };
 }
 
 describe("the notifier bundle", () => {
@@ -43,7 +49,7 @@ describe("the notifier bundle", () => {
     // A different time zone and a different temp dir must not change the bytes.
     dir = mkdtempSync(path.join(tmpdir(), "notifier-bundle-test-"));
     second = bundleInFreshProcess({ TZ: "Pacific/Auckland", TMPDIR: dir });
-    zip = readFileSync(first.zipPath);
+    zip = Buffer.from(first.zipBase64, "base64");
     code = Buffer.from(unzipSync(zip)["index.js"]).toString("utf8");
   });
 
@@ -53,8 +59,14 @@ describe("the notifier bundle", () => {
 
   it("is byte-identical when built in two fresh processes (different TZ and temp dir)", () => {
     expect(second.sha256).toBe(first.sha256);
-    expect(readFileSync(second.zipPath).equals(zip)).toBe(true);
-    expect(path.dirname(second.zipPath)).toBe(dir);
+    expect(Buffer.from(second.zipBase64, "base64").equals(zip)).toBe(true);
+    expect(path.dirname(path.dirname(second.zipPath))).toBe(dir);
+  });
+
+  it("writes each process's zip to its own fresh directory, never reusing a file someone else could plant", () => {
+    expect(path.dirname(first.zipPath)).not.toBe(path.dirname(second.zipPath));
+    expect(path.basename(first.zipPath)).toBe(path.basename(second.zipPath));
+    expect(first.removedOnExit).toBe(true);
   });
 
   it("reports the base64 SHA-256 of the zip it wrote, under a content-addressed name", () => {

@@ -88,6 +88,24 @@ describe("attacker-controlled values in a GuardDuty finding", () => {
     expect(formatted.message.text.length).toBeLessThanOrEqual(500);
   });
 
+  it("every string of real findings, replaced by a hostile one, stays escaped", () => {
+    const poison = (v: unknown): unknown =>
+      typeof v === "string" ? HOSTILE : Array.isArray(v) ? v.map(poison) : v && typeof v === "object" ? Object.fromEntries(Object.entries(v).map(([k, x]) => [k, poison(x)])) : v;
+    for (const name of [
+      "guardduty/finding-only_privesc-iamuser-administrativepermissions_sev8-high_panther.json",
+      "guardduty/finding-only_recon-iamuser-maliciousipcaller-custom_sample_sev5.json",
+      "guardduty/finding-only_persistence-kubernetes-successfulanonymousaccess_eks_sample_sev8-high_elastic.json",
+      "guardduty/finding-only_credentialaccess-rds-anomalousbehavior-successfullogin_sample_sev8-high_elastic.json",
+      "guardduty/finding-only_privilegeescalation-runtime-dockersocketaccessed_sev5-medium_elastic.json",
+      "guardduty/finding-only_pentest-s3-parrotlinux_sample_sev5.json",
+    ]) {
+      const finding = fixture(name) as Record<string, unknown>;
+      const formatted = formatOne(guardDutyEvent({ ...(poison(finding) as object), severity: finding.severity }));
+      expect({ name, violations: slackViolations(formatted.message) }).toEqual({ name, violations: [] });
+      expect(visibleText(formatted.message)).not.toMatch(/<!channel>|<https:\/\/evil/);
+    }
+  });
+
   it("cannot inject a mention through the account name either", () => {
     const formatted = formatOne(guardDutyEvent({ ...base, accountId: "111111111111" }));
     expect(visibleText(formatted.message)).toContain("111111111111 (&lt;!channel&gt; prod)");

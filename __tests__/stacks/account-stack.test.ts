@@ -47,18 +47,19 @@ describe("the bundled example config (one account, three regions, Chatbot)", () 
     ["aws_sns_topic_policy", 1],
     ["aws_kms_key", 1],
     ["aws_kms_alias", 1],
-    ["aws_guardduty_detector_feature", 5],
+    ["aws_guardduty_detector_feature", 6],
   ])("puts %s in every region (%i each)", (type, perRegion) => {
     expect(countByProvider(stack, type)).toEqual(Object.fromEntries(aliases.map((a) => [a, perRegion])));
   });
 
-  test("enables the default protection plans, each as its own feature resource", () => {
+  test("enables the default protection plans, each as its own feature resource, and keeps Runtime Monitoring off", () => {
     const byRegion = resources(stack, "aws_guardduty_detector_feature").filter(([, f]) => f.provider === "aws.eu_west_1");
     expect(byRegion.map(([, f]) => [f.name, f.status]).sort()).toEqual([
       ["EBS_MALWARE_PROTECTION", "ENABLED"],
       ["EKS_AUDIT_LOGS", "ENABLED"],
       ["LAMBDA_NETWORK_LOGS", "ENABLED"],
       ["RDS_LOGIN_EVENTS", "ENABLED"],
+      ["RUNTIME_MONITORING", "DISABLED"],
       ["S3_DATA_EVENTS", "ENABLED"],
     ]);
     for (const [, d] of resources(stack, "aws_guardduty_detector")) {
@@ -93,15 +94,21 @@ describe("the bundled example config (one account, three regions, Chatbot)", () 
     }
   });
 
-  test("the key policy lets the account administer it and lets EventBridge and CloudWatch use it for this account only", () => {
+  test("the key policy lets the account administer it, EventBridge use it, and CloudWatch use it for this account only", () => {
     for (const [, key] of resources(stack, "aws_kms_key")) {
       const doc = policyDocument(stack, key.policy);
       const admin = doc.statement.find((s: any) => s.sid === "AccountAdministersKey");
       expect(admin.principals).toEqual([{ type: "AWS", identifiers: [`arn:${partition}:iam::${accountId}:root`] }]);
-      const publishers = doc.statement.find((s: any) => s.sid === "AlertPublishersEncrypt");
-      expect(publishers.principals[0].identifiers.sort()).toEqual(["cloudwatch.amazonaws.com", "events.amazonaws.com"]);
-      expect(publishers.actions).toEqual(expect.arrayContaining(["kms:GenerateDataKey*", "kms:Decrypt"]));
-      expect(publishers.condition).toEqual([{ test: "StringEquals", variable: "aws:SourceAccount", values: [accountId] }]);
+      const events = doc.statement.find((s: any) => s.sid === "EventBridgeEncrypts");
+      expect(events.principals).toEqual([{ type: "Service", identifiers: ["events.amazonaws.com"] }]);
+      expect(events.actions).toEqual(expect.arrayContaining(["kms:GenerateDataKey*", "kms:Decrypt"]));
+      // EventBridge sends no aws:SourceAccount/SourceArn to KMS for an encrypted topic: a
+      // condition here would make every publish fail silently (the topic policy scopes it instead).
+      expect(events.condition).toBeUndefined();
+      const alarms = doc.statement.find((s: any) => s.sid === "AccountAlarmsEncrypt");
+      expect(alarms.principals).toEqual([{ type: "Service", identifiers: ["cloudwatch.amazonaws.com"] }]);
+      expect(alarms.actions).toEqual(expect.arrayContaining(["kms:GenerateDataKey*", "kms:Decrypt"]));
+      expect(alarms.condition).toEqual([{ test: "StringEquals", variable: "aws:SourceAccount", values: [accountId] }]);
     }
   });
 
@@ -232,7 +239,7 @@ describe("GuardDuty settings", () => {
     }
   });
 
-  test("a plan turned off is set DISABLED; Runtime Monitoring turned on manages its agents", () => {
+  test("a plan turned off is set DISABLED (deleting the resource would leave it on); Runtime Monitoring turned on manages its agents", () => {
     const out = synthYaml(`${BASE_YAML}
 guardduty:
   findingPublishingFrequency: ONE_HOUR

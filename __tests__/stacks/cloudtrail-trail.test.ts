@@ -96,7 +96,8 @@ describe("the CloudTrail trail construct", () => {
         values: [`arn:${partition}:cloudtrail:*:${accountId}:trail/*`],
       });
       const describeKey = statement(doc, "CloudTrailDescribesKey");
-      expect(describeKey.actions).toEqual(["kms:DescribeKey"]);
+      // kms:Decrypt: CloudTrail needs it to create a trail that writes to a bucket with an S3 Bucket Key.
+      expect(describeKey.actions).toEqual(["kms:DescribeKey", "kms:Decrypt"]);
       expect(condition(describeKey, "aws:SourceArn").values).toEqual([trailArn()]);
     });
 

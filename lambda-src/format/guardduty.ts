@@ -76,7 +76,8 @@ export function describeResource(resource: GuardDutyResource | undefined, affect
   };
   const add = (part: ResourcePart, label: string, value: unknown) => {
     const v = display(value);
-    if (v !== "") parts[part].push(`${label}: \`${escapeText(v)}\``);
+    // Labels can carry event data too (the principal's type), so they are escaped as well.
+    if (v !== "") parts[part].push(`${escapeText(label)}: \`${escapeText(v)}\``);
   };
   const instance = resource?.instanceDetails;
   if (instance?.instanceId) {

@@ -29,9 +29,6 @@ export interface AlertTopicProps {
   readonly emails?: readonly string[];
 }
 
-/** The AWS services that publish alerts to the topic. */
-const PUBLISHERS = ["events.amazonaws.com", "cloudwatch.amazonaws.com"];
-
 export class AlertTopic extends Construct {
   readonly topic: SnsTopic;
   readonly key: KmsKey;
@@ -49,8 +46,17 @@ export class AlertTopic extends Construct {
       statements: [
         {
           // SNS asks KMS for a data key on the publisher's behalf: the publishing service needs it.
-          sid: "AlertPublishersEncrypt",
-          principals: [{ type: "Service", identifiers: PUBLISHERS }],
+          // No aws:SourceAccount/SourceArn here: EventBridge does not send them to KMS for an
+          // encrypted topic, and publishes would fail silently. The topic policy scopes EventBridge
+          // to this stack's rules. https://docs.aws.amazon.com/sns/latest/dg/sns-key-management.html
+          sid: "EventBridgeEncrypts",
+          principals: [{ type: "Service", identifiers: ["events.amazonaws.com"] }],
+          actions: ["kms:GenerateDataKey*", "kms:Decrypt"],
+          resources: ["*"],
+        },
+        {
+          sid: "AccountAlarmsEncrypt",
+          principals: [{ type: "Service", identifiers: ["cloudwatch.amazonaws.com"] }],
           actions: ["kms:GenerateDataKey*", "kms:Decrypt"],
           resources: ["*"],
           condition: [{ test: "StringEquals", variable: "aws:SourceAccount", values: [account.accountId] }],

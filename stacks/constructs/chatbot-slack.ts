@@ -48,6 +48,9 @@ export class ChatbotSlack extends Construct {
       // The "Notification permissions" template of the Chatbot console: enough to render alarms.
       // https://docs.aws.amazon.com/chatbot/latest/adminguide/chatbot-iam-policies.html
       statements: [{ actions: ["cloudwatch:Describe*", "cloudwatch:Get*", "cloudwatch:List*"], resources: ["*"] }],
+      // AWS documents Chatbot's channel role with a plain chatbot.amazonaws.com trust; it does not
+      // say Chatbot sends aws:SourceAccount, and a condition it does not meet breaks the channel.
+      requireSourceAccount: false,
     }).role;
 
     this.configuration = new ChatbotSlackChannelConfiguration(this, "channel", {

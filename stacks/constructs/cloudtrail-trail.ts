@@ -80,9 +80,12 @@ export class CloudTrailTrail extends Construct {
           ],
         },
         {
+          // Decrypt: the bucket uses an S3 Bucket Key, and CloudTrail needs kms:Decrypt to create
+          // or update a trail writing to such a bucket with SSE-KMS.
+          // https://docs.aws.amazon.com/awscloudtrail/latest/userguide/create-kms-key-policy-for-cloudtrail.html
           sid: "CloudTrailDescribesKey",
           principals: [{ type: "Service", identifiers: [CLOUDTRAIL] }],
-          actions: ["kms:DescribeKey"],
+          actions: ["kms:DescribeKey", "kms:Decrypt"],
           resources: ["*"],
           condition: [sourceIsThisTrail],
         },

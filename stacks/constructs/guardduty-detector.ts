@@ -12,7 +12,7 @@ import type { GuardDutyFeatures } from "../../config/schema";
 export interface GuardDutyDetectorProps {
   readonly provider: AwsProvider;
   readonly findingPublishingFrequency: string;
-  /** Protection plans by config name; true enables, false disables explicitly. */
+  /** Protection plans by config name; true enables, false disables. */
   readonly features: GuardDutyFeatures;
 }
 
@@ -43,16 +43,16 @@ export class GuardDutyDetector extends Construct {
       findingPublishingFrequency: props.findingPublishingFrequency,
     });
     for (const [key, feature] of Object.entries(FEATURES) as [keyof GuardDutyFeatures, (typeof FEATURES)[keyof GuardDutyFeatures]][]) {
+      // Every plan is managed, on or off: deleting a feature resource does not turn the plan off
+      // in AWS (the provider only forgets it), and GuardDuty turns most plans on in new detectors.
+      // https://registry.terraform.io/providers/hashicorp/aws/6.25.0/docs/resources/guardduty_detector_feature
       const status = props.features[key] ? "ENABLED" : "DISABLED";
-      // GuardDuty turns most plans on in a new detector, so a plan the config turns off is set
-      // DISABLED. Runtime Monitoring starts off and needs agents; off, it is left unmanaged.
-      if (status === "DISABLED" && key === "runtimeMonitoring") continue;
       new GuarddutyDetectorFeature(this, key, {
         provider,
         detectorId: this.detector.id,
         name: feature.name,
         status,
-        additionalConfiguration: status === "ENABLED" ? feature.additional?.map((name) => ({ name, status: "ENABLED" })) : undefined,
+        additionalConfiguration: feature.additional?.map((name) => ({ name, status })),
       });
     }
   }

@@ -1,5 +1,5 @@
 import { createHash } from "node:crypto";
-import { existsSync, renameSync, writeFileSync } from "node:fs";
+import { mkdtempSync, rmSync, writeFileSync } from "node:fs";
 import { tmpdir } from "node:os";
 import * as path from "node:path";
 import { buildSync } from "esbuild";
@@ -62,20 +62,20 @@ let memo: NotifierBundle | undefined;
 
 /**
  * Bundles and zips the notifier once per process (the app calls it for every stack) and writes
- * the zip to `<tmpdir>/threat-alerts-notifier-<sha256 hex>.zip`.
+ * the zip to a fresh private temp directory as `threat-alerts-notifier-<sha256 hex>.zip` (the
+ * name appears in cdktf.out, so it depends only on the content). A fresh directory, not a shared
+ * name in /tmp: another user on a shared machine must not be able to plant the zip we deploy.
  */
 export function bundleNotifier(): NotifierBundle {
   if (memo) return memo;
   const code = buildNotifierCode();
   const zip = zipNotifierCode(code);
   const digest = createHash("sha256").update(zip).digest();
-  const zipPath = path.join(tmpdir(), `threat-alerts-notifier-${digest.toString("hex")}.zip`);
-  if (!existsSync(zipPath)) {
-    // Write then rename: parallel test workers may race on the same content-addressed name.
-    const partial = `${zipPath}.${process.pid}.tmp`;
-    writeFileSync(partial, zip);
-    renameSync(partial, zipPath);
-  }
+  const dir = mkdtempSync(path.join(tmpdir(), "threat-alerts-notifier-"));
+  const zipPath = path.join(dir, `threat-alerts-notifier-${digest.toString("hex")}.zip`);
+  writeFileSync(zipPath, zip, { mode: 0o600 });
+  // cdktf copies the asset into cdktf.out during synth; the temp copy is not needed afterwards.
+  process.once("exit", () => rmSync(dir, { recursive: true, force: true }));
   memo = { zipPath, sha256: digest.toString("base64"), zipBytes: zip.length, bundleBytes: code.length };
   return memo;
 }
