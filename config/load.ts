@@ -87,6 +87,14 @@ export function validateConfig(raw: unknown, file = "<config>"): Config {
     try {
       const { specs, warnings: w } = logAlarmSpecs(c.cloudtrail);
       warnings.push(...w);
+      // CloudWatch refuses alarms that evaluate more than a day of data.
+      const tooLong = specs.filter((s) => s.periodSec * s.evaluationPeriods > 86400);
+      if (tooLong.length > 0) {
+        throw new ConfigError(
+          file,
+          tooLong.map((s) => `cloudtrail.alarms.${s.name}: periodSec x evaluationPeriods is ${s.periodSec * s.evaluationPeriods} seconds; CloudWatch allows at most 86400 (one day)`),
+        );
+      }
       logAlarms = { region: c.cloudtrail.logGroup?.region ?? c.homeRegion, specs };
     } catch (err) {
       if (err instanceof AllowListError) throw new ConfigError(file, err.issues.map((i) => `${i.path}: ${i.message}`));

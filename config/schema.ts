@@ -4,7 +4,7 @@
  */
 import { z } from "zod";
 import { DEFAULT_REGIONS, KNOWN_REGIONS } from "./regions";
-import { SEVERITY_WORDS } from "./severity";
+import { severityFloor, SEVERITY_WORDS, type SeverityWord } from "./severity";
 import { maxProjectLength } from "./names";
 
 /** Alarm names of the CloudTrail metric-filter alarms (Security Hub CloudWatch.1-14, CIS 4.15, allow-list). */
@@ -27,6 +27,9 @@ export const LOG_ALARM_NAMES = [
   "ConsoleLoginOutsideAllowList",
 ] as const;
 export type LogAlarmName = (typeof LOG_ALARM_NAMES)[number];
+
+/** AWS managed policies that can change the account, or grant themselves the power to: never a guardrail. */
+const ADMIN_EQUIVALENT_POLICIES = ["AdministratorAccess", "PowerUserAccess", "IAMFullAccess", "AWSOrganizationsFullAccess", "AdministratorAccess-Amplify"];
 
 const NAME_PATTERN = /^[a-z][a-z0-9-]*[a-z0-9]$|^[a-z]$/;
 const ACCOUNT_ID = /^\d{12}$/;
@@ -94,18 +97,27 @@ const chatbot = z.strictObject({
       z
         .string()
         .regex(/^arn:(aws|aws-cn|aws-us-gov):iam::(aws|\d{12}):policy\/[\w+=,.@\/-]+$/, { error: "use an IAM policy ARN like arn:aws:iam::aws:policy/ReadOnlyAccess" })
-        .refine((arn) => !arn.endsWith(":policy/AdministratorAccess"), {
-          error: "AdministratorAccess would let anyone in the Slack channel change the account; use a read-only policy such as arn:aws:iam::aws:policy/ReadOnlyAccess",
+        .refine((arn) => !ADMIN_EQUIVALENT_POLICIES.some((p) => arn.endsWith(`:policy/${p}`)), {
+          error: (issue) =>
+            `${String(issue.input).split("/").pop()} would let anyone in the Slack channel change the account; use a read-only policy such as arn:aws:iam::aws:policy/ReadOnlyAccess`,
         }),
     )
     .default([]),
 });
 
+const CONCURRENCY_FIX = "use a whole number from 1 to 100, or false to reserve none";
 const slack = z.strictObject({
   webhookParameter: ssmParameterName,
   routes: z
     .array(z.strictObject({ minSeverity: severity, webhookParameter: ssmParameterName }))
     .default([]),
+  /**
+   * Concurrent notifier runs, to stay near Slack's one message per second per webhook; false
+   * reserves none (Lambda refuses any reservation that leaves an account fewer than 10 unreserved).
+   */
+  reservedConcurrency: z
+    .union([z.number().int().min(1, { error: CONCURRENCY_FIX }).max(100, { error: CONCURRENCY_FIX }), z.literal(false)], { error: CONCURRENCY_FIX })
+    .default(2),
 });
 
 const notifications = z.strictObject({
@@ -118,10 +130,11 @@ const notifications = z.strictObject({
 const alarmOverride = z.strictObject({
   enabled: z.boolean().optional(),
   threshold: z.number().int().min(1).optional(),
+  // Metric-filter metrics are standard resolution: periods are whole minutes.
   periodSec: z
     .number()
     .int()
-    .refine((n) => [10, 30].includes(n) || (n >= 60 && n % 60 === 0), { error: "use 10, 30 or a multiple of 60 seconds" })
+    .refine((n) => n >= 60 && n % 60 === 0, { error: "use a multiple of 60 seconds (metric-filter metrics are per minute)" })
     .optional(),
   evaluationPeriods: z.number().int().min(1).optional(),
 });
@@ -211,12 +224,37 @@ export const configSchema = z
       });
       if (Array.isArray(c.accounts) && c.accounts.length === 0) issue(["accounts"], "list at least one account, or leave accounts out to use the credentials' own account");
 
+      const notifications = c.notifications;
+      const emails: unknown[] = Array.isArray(notifications?.emails) ? notifications.emails : [];
+      const seenEmail = new Map<string, number>();
+      emails.forEach((e, i) => {
+        if (!str(e)) return;
+        const key = e.toLowerCase();
+        if (seenEmail.has(key)) issue(["notifications", "emails", i], `${e} is listed twice (also emails[${seenEmail.get(key)}]); remove one`);
+        else seenEmail.set(key, i);
+      });
+      const routes: Array<{ minSeverity?: unknown }> = Array.isArray(notifications?.slack?.routes) ? notifications.slack.routes : [];
+      const seenFloor = new Map<number, number>();
+      routes.forEach((r, i) => {
+        const floor = typeof r?.minSeverity === "number" || str(r?.minSeverity) ? severityFloor(r.minSeverity as SeverityWord | number) : undefined;
+        if (floor === undefined || Number.isNaN(floor)) return;
+        if (seenFloor.has(floor)) issue(["notifications", "slack", "routes", i, "minSeverity"], `routes[${seenFloor.get(floor)}] already starts at severity ${floor}; give each route its own floor`);
+        else seenFloor.set(floor, i);
+      });
+
       const b = c.backend;
       if (b && typeof b === "object") {
         if (b.type === "s3" && !b.s3) issue(["backend", "s3"], "required when backend.type is s3: add s3: { bucket: my-tfstate, region: us-east-1 }");
         if (b.type === "cloud" && !b.cloud) issue(["backend", "cloud"], "required when backend.type is cloud: add cloud: { organization: my-org }");
         if (str(b.type) && b.type !== "s3" && b.s3) issue(["backend", "s3"], `backend.type is ${b.type}, so these settings would be ignored; set type: s3 or remove s3`);
         if (str(b.type) && b.type !== "cloud" && b.cloud) issue(["backend", "cloud"], `backend.type is ${b.type}, so these settings would be ignored; set type: cloud or remove cloud`);
+        if (b.type === "cloud" && str(b.cloud?.workspacePrefix) && str(c.project)) {
+          // Terraform Cloud workspace names are at most 90 characters: prefix + stack name.
+          const stacks = accounts.length > 0 ? accounts.map((a) => `${c.project}-${str(a?.name) ? a.name : ""}`) : [c.project];
+          const longest = stacks.reduce((x, y) => (y.length > x.length ? y : x), "");
+          const name = `${b.cloud.workspacePrefix}${longest}`;
+          if (name.length > 90) issue(["backend", "cloud", "workspacePrefix"], `the workspace "${name}" would be ${name.length} characters; Terraform Cloud allows 90: shorten the prefix or the account names`);
+        }
       }
 
       const ct = c.cloudtrail;

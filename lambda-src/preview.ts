@@ -1,7 +1,7 @@
 /**
  * Prints the exact Slack payload the notifier would post for an event file, and optionally posts it.
  *
- *   npm run preview -- path/to/event.json [--post https://hooks.slack.com/services/…]
+ *   npm run preview -- path/to/event.json [--post https://hooks.slack.com/services/… | --post -]
  *
  * Accepts an SNS→Lambda event, an EventBridge event, a bare GuardDuty finding or ASFF finding,
  * an alarm's SNS JSON, or anything else (shown as the generic message). One message prints as an
@@ -26,7 +26,8 @@ function parseArgs(argv: readonly string[]): Args {
     const arg = argv[i];
     if (arg === "--post") {
       postUrl = argv[++i];
-      if (!postUrl?.startsWith("https://") && !postUrl?.startsWith("http://")) throw new UsageError("--post needs an http(s) URL");
+      // `--post -` reads the URL from standard input, keeping it out of shell history and `ps`.
+      if (postUrl !== "-" && !postUrl?.startsWith("https://") && !postUrl?.startsWith("http://")) throw new UsageError("--post needs an http(s) URL, or - to read it from standard input");
     } else if (arg.startsWith("--")) {
       throw new UsageError(`unknown option ${arg}`);
     } else if (file === undefined) {
@@ -35,7 +36,7 @@ function parseArgs(argv: readonly string[]): Args {
       throw new UsageError(`unexpected argument ${arg}`);
     }
   }
-  if (file === undefined) throw new UsageError("usage: preview <event.json> [--post URL]");
+  if (file === undefined) throw new UsageError("usage: preview <event.json> [--post URL|-]");
   return { file, postUrl };
 }
 
@@ -63,14 +64,23 @@ function readEvent(file: string): unknown {
   }
 }
 
+async function readUrlFromStdin(): Promise<string> {
+  const chunks: Buffer[] = [];
+  for await (const chunk of process.stdin) chunks.push(chunk as Buffer);
+  const url = Buffer.concat(chunks).toString("utf8").trim();
+  if (!url.startsWith("https://") && !url.startsWith("http://")) throw new UsageError("--post -: standard input holds no http(s) URL");
+  return url;
+}
+
 async function main(argv: readonly string[]): Promise<void> {
   const args = parseArgs(argv);
   const event = readEvent(args.file);
   const messages = splitRecords(event).map((item) => formatIncoming(item, { accountNames: accountNames() }).message);
   process.stdout.write(`${JSON.stringify(messages.length === 1 ? messages[0] : messages, null, 2)}\n`);
   if (args.postUrl) {
+    const url = args.postUrl === "-" ? await readUrlFromStdin() : args.postUrl;
     for (const m of messages) {
-      const sent = await postToSlack(args.postUrl, m);
+      const sent = await postToSlack(url, m);
       process.stderr.write(`posted: HTTP ${sent.status} after ${sent.attempts} attempt(s)\n`);
     }
   }

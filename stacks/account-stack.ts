@@ -80,6 +80,7 @@ export class AccountStack extends TerraformStack {
         project: config.project,
         webhookParameter: slack.webhookParameter,
         routes: slack.routes,
+        reservedConcurrency: slack.reservedConcurrency,
         accountNames: config.notifications.accountNames,
         topics: this.regional.map((r) => ({ region: r.region, provider: r.provider, alerts: r.alerts })),
         alarmTopic: alertsIn(config.homeRegion).alerts,

@@ -78,6 +78,13 @@ describe("config validation", () => {
     ["cloudtrail alarm override of an unknown alarm", withBase("cloudtrail: { logGroup: { name: trail-logs }, alarms: { RootUsage: { enabled: false } } }"), "cloudtrail.alarms.RootUsage", /did you mean "RootAccountUsage"/],
     ["console allow-list CIDR not on an octet boundary", withBase(`cloudtrail: { logGroup: { name: trail-logs }, consoleLogin: { allowedIps: ["10.0.0.0/12"] } }`), "cloudtrail.consoleLogin.allowedIps[0]", /Split 10\.0\.0\.0\/12 into 16 \/16s .* or widen it to 10\.0\.0\.0\/8/],
     ["console allow-list entry that is not an address", withBase(`cloudtrail: { logGroup: { name: trail-logs }, consoleLogin: { allowedIps: ["office"] } }`), "cloudtrail.consoleLogin.allowedIps[0]", /not an IP address/],
+    ["a duplicated email address (any case)", withBase("notifications: { emails: [soc@example.com, SOC@example.com] }"), "notifications.emails[1]", /listed twice/],
+    ["two Slack routes with the same floor", withBase("notifications: { slack: { webhookParameter: /a, routes: [{ minSeverity: 9, webhookParameter: /b }, { minSeverity: CRITICAL, webhookParameter: /c }] } }"), "notifications.slack.routes[1].minSeverity", /already starts at severity 9/],
+    ["a notifier reserved concurrency of 0", withBase("notifications: { slack: { webhookParameter: /a, reservedConcurrency: 0 } }"), "notifications.slack.reservedConcurrency", /or false/],
+    ["PowerUserAccess as a guardrail", withBase(`notifications: { chatbot: { slackTeamId: T0123ABCD, slackChannelId: C0123ABCD, guardrailPolicyArns: ["arn:aws:iam::aws:policy/PowerUserAccess"] } }`), "notifications.chatbot.guardrailPolicyArns[0]", /PowerUserAccess would let anyone/],
+    ["an alarm period that is not whole minutes", withBase("cloudtrail: { logGroup: { name: t }, alarms: { VpcChanges: { periodSec: 30 } } }"), "cloudtrail.alarms.VpcChanges.periodSec", /multiple of 60/],
+    ["an alarm evaluating more than a day", withBase("cloudtrail: { logGroup: { name: t }, alarms: { VpcChanges: { periodSec: 3600, evaluationPeriods: 25 } } }"), "cloudtrail.alarms.VpcChanges", /at most 86400/],
+    ["a Terraform Cloud workspace name over 90 characters", withBase(`backend: { type: cloud, cloud: { organization: o, workspacePrefix: ${"w".repeat(88)} } }`), "backend.cloud.workspacePrefix", /90/],
   ];
 
   test.each(failing)("refuses %s, naming the field and the fix", (_what, yaml, path, fix) => {

@@ -17,8 +17,13 @@ function preview(...args: string[]) {
 
 /** Async variant, so the in-process fake Slack can answer while the CLI runs. */
 function previewAsync(...args: string[]): Promise<{ status: number | null; stdout: string; stderr: string }> {
+  return previewWithStdin(undefined, ...args);
+}
+
+function previewWithStdin(stdin: string | undefined, ...args: string[]): Promise<{ status: number | null; stdout: string; stderr: string }> {
   return new Promise((resolve) => {
     const child = spawn(process.execPath, ["--import", "tsx", "lambda-src/preview.ts", ...args], { cwd: ROOT });
+    child.stdin.end(stdin ?? "");
     let stdout = "";
     let stderr = "";
     child.stdout.on("data", (d: Buffer) => (stdout += d.toString()));
@@ -70,7 +75,7 @@ describe("preview CLI", () => {
   it("exits 1 with usage when no file is given", () => {
     const r = preview();
     expect(r.status).toBe(1);
-    expect(r.stderr).toMatch(/^preview: usage: preview <event\.json> \[--post URL\]\n$/);
+    expect(r.stderr).toMatch(/^preview: usage: preview <event\.json> \[--post URL\|-\]\n$/);
   });
 
   it("posts the printed payload with --post", async () => {
@@ -84,6 +89,18 @@ describe("preview CLI", () => {
       expect(r.status).toBe(0);
       expect(slack.payloads()).toEqual([JSON.parse(r.stdout)]);
       expect(r.stderr).toContain("posted: HTTP 200");
+    } finally {
+      await slack.stop();
+    }
+  });
+
+  it("with --post - reads the webhook URL from standard input, keeping it off the command line", async () => {
+    const slack = await new FakeSlack().start();
+    try {
+      const r = await previewWithStdin(`${slack.url()}\n`, path.join(FIXTURE_DIR, "config", "eb_compliance-change_compliant_lambda-public-access.json"), "--post", "-");
+      expect(r.stderr).toContain("posted: HTTP 200");
+      expect(r.status).toBe(0);
+      expect(slack.payloads()).toEqual([JSON.parse(r.stdout)]);
     } finally {
       await slack.stop();
     }

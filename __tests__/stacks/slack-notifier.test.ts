@@ -105,6 +105,15 @@ describe("the Slack notifier in a stack", () => {
   });
 });
 
+test("reservedConcurrency: false reserves nothing (for accounts with the minimum concurrency quota)", () => {
+  const out = synthYaml(YAML.replace("  accountNames:", "    reservedConcurrency: false\n  accountNames:"));
+  try {
+    expect(resources(out.stacks.acme, "aws_lambda_function")[0][1].reserved_concurrent_executions).toBeUndefined();
+  } finally {
+    out.cleanup();
+  }
+});
+
 test("without notifications.slack there is no notifier", () => {
   const out = synthYaml("project: acme\nhomeRegion: us-east-1\nregions: [us-east-1]\n");
   try {

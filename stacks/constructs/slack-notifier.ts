@@ -42,6 +42,8 @@ export interface SlackNotifierProps {
   readonly webhookParameter: string;
   /** Severity floors routed to other webhooks. @default none */
   readonly routes?: ReadonlyArray<{ readonly minSeverity: SeverityWord | number; readonly webhookParameter: string }>;
+  /** Concurrent runs reserved for the function; false reserves none. @default 2 */
+  readonly reservedConcurrency?: number | false;
   /** Account id -> name shown in messages. @default none */
   readonly accountNames?: Readonly<Record<string, string>>;
   /** Every regional alert topic to subscribe to. */
@@ -51,7 +53,7 @@ export interface SlackNotifierProps {
 }
 
 /** Slack allows about one message per second per webhook; two at a time stays near that. */
-const RESERVED_CONCURRENCY = 2;
+const DEFAULT_RESERVED_CONCURRENCY = 2;
 
 export class SlackNotifier extends Construct {
   readonly function: LambdaFunction;
@@ -114,7 +116,7 @@ export class SlackNotifier extends Construct {
       sourceCodeHash: bundle.sha256,
       memorySize: 256,
       timeout: 30,
-      reservedConcurrentExecutions: RESERVED_CONCURRENCY,
+      reservedConcurrentExecutions: props.reservedConcurrency === false ? undefined : (props.reservedConcurrency ?? DEFAULT_RESERVED_CONCURRENCY),
       loggingConfig: { logFormat: "JSON", logGroup: logGroup.name },
       environment: {
         variables: {
