@@ -12,6 +12,8 @@ export interface NameRule {
 }
 
 export const names = {
+  /** One stack per account: `acme-prod`, or `acme` for the credentials' own account. */
+  stack: (p: string, accountName?: string) => (accountName ? `${p}-${accountName}` : p),
   topic: (p: string) => `${p}-alerts`,
   keyAlias: (p: string) => `alias/${p}-alerts`,
   findingsRule: (p: string) => `${p}-guardduty-findings`,

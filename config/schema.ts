@@ -5,7 +5,7 @@
 import { z } from "zod";
 import { DEFAULT_REGIONS, KNOWN_REGIONS } from "./regions";
 import { severityFloor, SEVERITY_WORDS, type SeverityWord } from "./severity";
-import { maxProjectLength } from "./names";
+import { maxProjectLength, names as derivedNames } from "./names";
 
 /** Alarm names of the CloudTrail metric-filter alarms (Security Hub CloudWatch.1-14, CIS 4.15, allow-list). */
 export const LOG_ALARM_NAMES = [
@@ -75,6 +75,11 @@ const features = z.strictObject({
 });
 
 const guardduty = z.strictObject({
+  /**
+   * false: the account already has a detector that someone else manages (an organization's
+   * delegated administrator): alert on its findings, but create no detector and set no plans.
+   */
+  manageDetector: z.boolean().default(true),
   minSeverity: severity.default("HIGH"),
   findingPublishingFrequency: z
     .enum(["FIFTEEN_MINUTES", "ONE_HOUR", "SIX_HOURS"], { error: "use FIFTEEN_MINUTES, ONE_HOUR or SIX_HOURS" })
@@ -250,7 +255,8 @@ export const configSchema = z
         if (str(b.type) && b.type !== "cloud" && b.cloud) issue(["backend", "cloud"], `backend.type is ${b.type}, so these settings would be ignored; set type: cloud or remove cloud`);
         if (b.type === "cloud" && str(b.cloud?.workspacePrefix) && str(c.project)) {
           // Terraform Cloud workspace names are at most 90 characters: prefix + stack name.
-          const stacks = accounts.length > 0 ? accounts.map((a) => `${c.project}-${str(a?.name) ? a.name : ""}`) : [c.project];
+          const project = c.project;
+          const stacks = accounts.length > 0 ? accounts.map((a) => derivedNames.stack(project, str(a?.name) ? a.name : "")) : [derivedNames.stack(project)];
           const longest = stacks.reduce((x, y) => (y.length > x.length ? y : x), "");
           const name = `${b.cloud.workspacePrefix}${longest}`;
           if (name.length > 90) issue(["backend", "cloud", "workspacePrefix"], `the workspace "${name}" would be ${name.length} characters; Terraform Cloud allows 90: shorten the prefix or the account names`);

@@ -21,11 +21,6 @@ export interface AccountStackProps {
   readonly account: AccountTarget;
 }
 
-/** `acme-prod` for account `prod`; `acme` for the credentials' own account. */
-export function stackName(config: Config, account: AccountTarget): string {
-  return account.name ? `${config.project}-${account.name}` : config.project;
-}
-
 export class AccountStack extends TerraformStack {
   readonly regional: readonly RegionalAlerts[];
 

@@ -24,6 +24,7 @@ describe("config validation", () => {
   test("the base config is valid and gets its defaults", () => {
     const c = parseConfig(VALID);
     expect(c.guardduty).toEqual({
+      manageDetector: true,
       minSeverity: "HIGH",
       findingPublishingFrequency: "FIFTEEN_MINUTES",
       features: { s3DataEvents: true, eksAuditLogs: true, ebsMalwareProtection: true, rdsLoginEvents: true, lambdaNetworkLogs: true, runtimeMonitoring: false },

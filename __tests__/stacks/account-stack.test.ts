@@ -263,6 +263,18 @@ guardduty:
   });
 });
 
+test("manageDetector: false alerts on an existing detector's findings without creating one", () => {
+  const out = synthYaml(`${BASE_YAML}\nguardduty: { manageDetector: false }\n`);
+  try {
+    const stack = out.stacks.acme;
+    expect(resources(stack, "aws_guardduty_detector")).toHaveLength(0);
+    expect(resources(stack, "aws_guardduty_detector_feature")).toHaveLength(0);
+    expect(Object.values(countByProvider(stack, "aws_cloudwatch_event_rule"))).toEqual([1, 1]);
+  } finally {
+    out.cleanup();
+  }
+});
+
 describe("Chatbot placement and guardrails", () => {
   test.each([
     ["eu-west-1", "eu_west_1"],

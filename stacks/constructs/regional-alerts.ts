@@ -24,7 +24,8 @@ export class RegionalAlerts extends Construct {
   readonly region: string;
   readonly provider: AwsProvider;
   readonly alerts: AlertTopic;
-  readonly guardduty: GuardDutyDetector;
+  /** Undefined when the config leaves the detector to someone else (`manageDetector: false`). */
+  readonly guardduty?: GuardDutyDetector;
 
   constructor(scope: Construct, id: string, props: RegionalAlertsProps) {
     super(scope, id);
@@ -39,11 +40,13 @@ export class RegionalAlerts extends Construct {
       project: config.project,
       emails: config.notifications.emails,
     });
-    this.guardduty = new GuardDutyDetector(this, "guardduty", {
-      provider,
-      findingPublishingFrequency: config.guardduty.findingPublishingFrequency,
-      features: config.guardduty.features,
-    });
+    if (config.guardduty.manageDetector) {
+      this.guardduty = new GuardDutyDetector(this, "guardduty", {
+        provider,
+        findingPublishingFrequency: config.guardduty.findingPublishingFrequency,
+        features: config.guardduty.features,
+      });
+    }
     const minSeverity = severityFloor(config.guardduty.minSeverity);
     new AlertRule(this, "guardduty-findings", {
       provider,
