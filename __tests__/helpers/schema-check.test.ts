@@ -3,10 +3,9 @@ import { join } from "node:path";
 import { checkAgainstSchema, extractTraversals } from "./schema-check";
 
 // Real cdktf 0.21.0 synth output that `terraform validate` accepts (see the .SOURCE.md beside it).
-// The broken copies below follow the breaking edits of /work/shared/tfstub/test/selftest.js.
+// The broken copies below follow the breaking edits of the shared tfstub self-test (test/selftest.js).
 const FIXTURE = join(__dirname, "..", "fixtures", "tfstub-alerts.cdk.tf.json");
 
-// eslint-disable-next-line @typescript-eslint/no-explicit-any
 type Doc = any;
 const fixture = (): Doc => JSON.parse(readFileSync(FIXTURE, "utf8"));
 const problemsAfter = (mutate: (doc: Doc) => void): string[] => {
