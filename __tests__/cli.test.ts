@@ -1,9 +1,11 @@
 import { spawnSync } from "node:child_process";
-import { existsSync, mkdtempSync, readdirSync, rmSync, writeFileSync } from "node:fs";
+import { existsSync, mkdtempSync, readdirSync, readFileSync, rmSync, writeFileSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
 
 const ROOT = join(__dirname, "..");
+/** cdktf.json's `app`, exactly as `cdktf synth` runs it. */
+const APP: string[] = JSON.parse(readFileSync(join(ROOT, "cdktf.json"), "utf8")).app.split(" ");
 
 /** Runs the app exactly as cdktf.json's `app` does, with a config file and an output dir. */
 function runApp(configYaml: string | undefined) {
@@ -14,7 +16,8 @@ function runApp(configYaml: string | undefined) {
     writeFileSync(join(dir, "config.yaml"), configYaml);
     env.THREAT_ALERTS_CONFIG = join(dir, "config.yaml");
   }
-  const r = spawnSync(process.execPath, ["--import", "tsx", "main.ts"], { cwd: ROOT, env, encoding: "utf8" });
+  expect(APP[0]).toBe("node");
+  const r = spawnSync(process.execPath, APP.slice(1), { cwd: ROOT, env, encoding: "utf8" });
   return { ...r, outdir, cleanup: () => rmSync(dir, { recursive: true, force: true }) };
 }
 
@@ -61,7 +64,7 @@ describe("the app entry point", () => {
 
   test("a missing config file says how to point at one", () => {
     const dir = mkdtempSync(join(tmpdir(), "threat-alerts-cli-"));
-    const r = spawnSync(process.execPath, ["--import", "tsx", "main.ts"], {
+    const r = spawnSync(process.execPath, APP.slice(1), {
       cwd: ROOT,
       env: { ...process.env, THREAT_ALERTS_CONFIG: join(dir, "nope.yaml"), CDKTF_OUTDIR: join(dir, "out") },
       encoding: "utf8",

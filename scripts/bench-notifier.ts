@@ -1,7 +1,7 @@
 /**
  * Notifier numbers: zip and bundle size, cold import of the bundle, formatter throughput.
  *
- *   node --import tsx scripts/bench-notifier.ts
+ *   node bin/run-ts.js scripts/bench-notifier.ts
  *
  * Cold import runs `require(index.js)` in fresh Node processes. The bundle loads the AWS SDK only
  * when a webhook is first resolved (a lazy `import()` in webhook.ts), so the import measured here

@@ -48,7 +48,8 @@ function measure(accounts: number, regions: readonly string[]): Run {
     const runs: Run[] = [];
     for (let i = 0; i < RUNS; i++) {
       const outdir = join(dir, `out${i}`);
-      const json = execFileSync(process.execPath, ["--import", "tsx", join(__dirname, "bench-synth-child.ts"), file, outdir], { cwd: ROOT, encoding: "utf8" });
+      // The same launcher cdktf.json's `app` uses.
+      const json = execFileSync(process.execPath, [join(ROOT, "bin", "run-ts.js"), join(__dirname, "bench-synth-child.ts"), file, outdir], { cwd: ROOT, encoding: "utf8" });
       runs.push(JSON.parse(json));
     }
     runs.sort((a, b) => a.totalMs - b.totalMs);

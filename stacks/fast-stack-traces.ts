@@ -3,7 +3,7 @@
  * such as `topic.arn`, and every nested-block list of every resource): tens of thousands for
  * `regions: all` x 10 accounts. It captures them on plain objects (`{ stack: "" }`), only error
  * messages about malformed tokens ever read them, and capturing and formatting them (through
- * tsx's source maps) was over half the synth time in `npm run bench`.
+ * source maps) was over half the synth time in `npm run bench`.
  *
  * This leaves such plain-object captures empty (cdktf handles an empty trace) and captures on
  * real Errors as before, so the stack traces of genuine bugs are unchanged.
