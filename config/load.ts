@@ -7,7 +7,7 @@ import { parseDocument } from "yaml";
 import { z } from "zod";
 import { configSchema, type ParsedConfig } from "./schema";
 import { DEFAULT_REGIONS } from "./regions";
-import { AllowListError, logAlarmSpecs, type LogAlarmSpec } from "../stacks/cloudtrail/log-alarms";
+import { logAlarmSpecs, type LogAlarmSpec } from "../stacks/cloudtrail/log-alarms";
 
 export const DEFAULT_CONFIG_PATH = "threat-alerts.yaml";
 export const CONFIG_PATH_ENV = "THREAT_ALERTS_CONFIG";
@@ -84,22 +84,18 @@ export function validateConfig(raw: unknown, file = "<config>"): Config {
   const warnings: string[] = [];
   let logAlarms: Config["logAlarms"];
   if (c.cloudtrail) {
-    try {
-      const { specs, warnings: w } = logAlarmSpecs(c.cloudtrail);
-      warnings.push(...w);
-      // CloudWatch refuses alarms that evaluate more than a day of data.
-      const tooLong = specs.filter((s) => s.periodSec * s.evaluationPeriods > 86400);
-      if (tooLong.length > 0) {
-        throw new ConfigError(
-          file,
-          tooLong.map((s) => `cloudtrail.alarms.${s.name}: periodSec x evaluationPeriods is ${s.periodSec * s.evaluationPeriods} seconds; CloudWatch allows at most 86400 (one day)`),
-        );
-      }
-      logAlarms = { region: c.cloudtrail.logGroup?.region ?? c.homeRegion, specs };
-    } catch (err) {
-      if (err instanceof AllowListError) throw new ConfigError(file, err.issues.map((i) => `${i.path}: ${i.message}`));
-      throw err;
+    // The schema has already refused allow-list entries that cannot become a filter pattern.
+    const { specs, warnings: w } = logAlarmSpecs(c.cloudtrail);
+    warnings.push(...w);
+    // CloudWatch refuses alarms that evaluate more than a day of data.
+    const tooLong = specs.filter((s) => s.periodSec * s.evaluationPeriods > 86400);
+    if (tooLong.length > 0) {
+      throw new ConfigError(
+        file,
+        tooLong.map((s) => `cloudtrail.alarms.${s.name}: periodSec x evaluationPeriods is ${s.periodSec * s.evaluationPeriods} seconds; CloudWatch allows at most 86400 (one day)`),
+      );
     }
+    logAlarms = { region: c.cloudtrail.logGroup?.region ?? c.homeRegion, specs };
   }
   return {
     ...c,

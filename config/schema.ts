@@ -6,6 +6,7 @@ import { z } from "zod";
 import { DEFAULT_REGIONS, KNOWN_REGIONS } from "./regions";
 import { severityFloor, SEVERITY_WORDS, type SeverityWord } from "./severity";
 import { maxProjectLength, names as derivedNames } from "./names";
+import { AllowListError, consoleLoginAllowListPattern } from "../stacks/cloudtrail/log-alarms";
 
 /** Alarm names of the CloudTrail metric-filter alarms (Security Hub CloudWatch.1-14, CIS 4.15, allow-list). */
 export const LOG_ALARM_NAMES = [
@@ -264,6 +265,20 @@ export const configSchema = z
       }
 
       const ct = c.cloudtrail;
+      const allowedIps: unknown = ct?.consoleLogin?.allowedIps;
+      if (Array.isArray(allowedIps) && allowedIps.every(str)) {
+        // The allow-list's own rules (octet-boundary CIDRs, the 1024-character pattern limit) live
+        // with the pattern builder; checked here so they are reported with every other problem.
+        try {
+          consoleLoginAllowListPattern(allowedIps);
+        } catch (err) {
+          if (!(err instanceof AllowListError)) throw err;
+          for (const i of err.issues) {
+            const index = /\[(\d+)\]$/.exec(i.path)?.[1];
+            issue(["cloudtrail", "consoleLogin", "allowedIps", ...(index === undefined ? [] : [Number(index)])], i.message);
+          }
+        }
+      }
       if (ct && typeof ct === "object") {
         if (ct.logGroup && ct.createTrail === true) issue(["cloudtrail", "createTrail"], "use either logGroup (an existing trail's log group) or createTrail: true, not both");
         if (!ct.logGroup && ct.createTrail !== true) issue(["cloudtrail", "logGroup"], "name the log group of an existing multi-region trail (logGroup: { name: ... }) or set createTrail: true");
@@ -276,8 +291,6 @@ export const configSchema = z
     { when: () => true },
   );
 
-/** The config as written (before defaults). */
-export type ConfigInput = z.input<typeof configSchema>;
 /** The config with every default applied. */
 export type ParsedConfig = z.output<typeof configSchema>;
 export type AccountConfig = z.output<typeof account>;

@@ -524,8 +524,16 @@ describe("ConsoleLoginOutsideAllowList", () => {
     expect(e.issues[1]!.message).toMatch(/same addresses as cloudtrail\.consoleLogin\.allowedIps\[1\]/);
   });
 
-  it("is refused through logAlarmSpecs too, so the config loader can report it", () => {
-    expect(() => logAlarmSpecs(cloudtrail({ consoleLogin: { allowedIps: ["10.0.0.0/12"] } }))).toThrow(AllowListError);
+  it("is refused by the config schema, at the entry's path, with every other config problem", () => {
+    const result = configSchema.safeParse({
+      project: "acme",
+      homeRegion: "us-east-1",
+      regions: ["us-east-1"],
+      cloudtrail: { logGroup: { name: "t" }, consoleLogin: { allowedIps: ["10.0.0.0/12"] } },
+    });
+    expect(result.success).toBe(false);
+    expect(result.error?.issues.map((i) => i.path)).toEqual([["cloudtrail", "consoleLogin", "allowedIps", 0]]);
+    expect(result.error?.issues[0].message).toMatch(/Split 10\.0\.0\.0\/12/);
   });
 
   it("refuses a pattern over 1024 characters and says how many entries fit", () => {

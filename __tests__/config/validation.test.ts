@@ -109,6 +109,16 @@ backend: { type: s3 }
     );
   });
 
+  test("a refused allow-list entry is reported in the same run as the other problems", () => {
+    const found = problems(`
+project: Acme
+homeRegion: us-east-1
+regions: [us-east-1]
+cloudtrail: { logGroup: { name: t }, consoleLogin: { allowedIps: ["10.0.0.0/12", "203.0.113.7"] } }
+`);
+    expect(found.map((p) => p.split(":")[0]).sort()).toEqual(["cloudtrail.consoleLogin.allowedIps[0]", "project"]);
+  });
+
   test("a YAML syntax error gives its line and column", () => {
     const found = problems("project: acme\nregions: [us-east-1\nhomeRegion: us-east-1\n");
     expect(found[0]).toMatch(/^YAML syntax error at line \d+, column \d+: /);
