@@ -37,7 +37,7 @@ describe("the app entry point", () => {
     const r = runApp("project: acme\nhomeRegion: us-east-1\nregions: [us-east-1, eu-west-9]\nnotifications: { emails: [nope] }\n");
     try {
       expect(r.status).toBe(1);
-      expect(r.stderr).toContain("regions[1]: \"eu-west-9\" is not an AWS region name");
+      expect(r.stderr).toContain('regions[1]: "eu-west-9" is not an AWS region name');
       expect(r.stderr).toContain("notifications.emails[0]: use an email address");
       expect(r.stderr).not.toMatch(/^\s+at /m);
       expect(existsSync(r.outdir)).toBe(false);
@@ -47,8 +47,12 @@ describe("the app entry point", () => {
   });
 
   test("a refused console allow-list entry is a config error, and warnings are printed without stopping the synth", () => {
-    const bad = runApp("project: acme\nhomeRegion: us-east-1\nregions: [us-east-1]\ncloudtrail: { logGroup: { name: x }, consoleLogin: { allowedIps: [10.0.0.0/12] } }\n");
-    const warned = runApp("project: acme\nhomeRegion: us-east-1\nregions: [us-east-1]\ncloudtrail: { logGroup: { name: x }, consoleLogin: { allowedIps: [] } }\n");
+    const bad = runApp(
+      "project: acme\nhomeRegion: us-east-1\nregions: [us-east-1]\ncloudtrail: { logGroup: { name: x }, consoleLogin: { allowedIps: [10.0.0.0/12] } }\n",
+    );
+    const warned = runApp(
+      "project: acme\nhomeRegion: us-east-1\nregions: [us-east-1]\ncloudtrail: { logGroup: { name: x }, consoleLogin: { allowedIps: [] } }\n",
+    );
     try {
       expect(bad.status).toBe(1);
       expect(bad.stderr).toMatch(/cloudtrail\.consoleLogin\.allowedIps\[0\]: "10\.0\.0\.0\/12"/);

@@ -79,7 +79,11 @@ export function parseConfig(text: string, file = "<config>"): Config {
 
 export function validateConfig(raw: unknown, file = "<config>"): Config {
   const result = configSchema.safeParse(raw);
-  if (!result.success) throw new ConfigError(file, result.error.issues.map((i) => describeIssue(i, raw)));
+  if (!result.success)
+    throw new ConfigError(
+      file,
+      result.error.issues.map((i) => describeIssue(i, raw)),
+    );
   const c = result.data;
   const warnings: string[] = [];
   let logAlarms: Config["logAlarms"];
@@ -92,7 +96,10 @@ export function validateConfig(raw: unknown, file = "<config>"): Config {
     if (tooLong.length > 0) {
       throw new ConfigError(
         file,
-        tooLong.map((s) => `cloudtrail.alarms.${s.name}: periodSec x evaluationPeriods is ${s.periodSec * s.evaluationPeriods} seconds; CloudWatch allows at most 86400 (one day)`),
+        tooLong.map(
+          (s) =>
+            `cloudtrail.alarms.${s.name}: periodSec x evaluationPeriods is ${s.periodSec * s.evaluationPeriods} seconds; CloudWatch allows at most 86400 (one day)`,
+        ),
       );
     }
     logAlarms = { region: c.cloudtrail.logGroup?.region ?? c.homeRegion, specs };

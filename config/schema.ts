@@ -30,7 +30,13 @@ export const LOG_ALARM_NAMES = [
 export type LogAlarmName = (typeof LOG_ALARM_NAMES)[number];
 
 /** AWS managed policies that can change the account, or grant themselves the power to: never a guardrail. */
-const ADMIN_EQUIVALENT_POLICIES = ["AdministratorAccess", "PowerUserAccess", "IAMFullAccess", "AWSOrganizationsFullAccess", "AdministratorAccess-Amplify"];
+const ADMIN_EQUIVALENT_POLICIES = [
+  "AdministratorAccess",
+  "PowerUserAccess",
+  "IAMFullAccess",
+  "AWSOrganizationsFullAccess",
+  "AdministratorAccess-Amplify",
+];
 
 const NAME_PATTERN = /^[a-z][a-z0-9-]*[a-z0-9]$|^[a-z]$/;
 const ACCOUNT_ID = /^\d{12}$/;
@@ -47,18 +53,25 @@ const severity = z.union([z.enum(SEVERITY_WORDS), z.number().min(1, { error: SEV
   error: SEVERITY_FIX,
 });
 
-const accountId = z.string({ error: `use the 12-digit account id as a quoted string, e.g. "111111111111" (unquoted, YAML reads it as a number and drops leading zeros)` })
+const accountId = z
+  .string({
+    error: `use the 12-digit account id as a quoted string, e.g. "111111111111" (unquoted, YAML reads it as a number and drops leading zeros)`,
+  })
   .regex(ACCOUNT_ID, { error: `an AWS account id is exactly 12 digits, e.g. "111111111111"` });
 
 const ssmParameterName = z
   .string()
-  .regex(SSM_NAME, { error: `use the full SSM parameter name starting with "/", e.g. /threat-alerts/slack-webhook (never the webhook URL itself)` })
+  .regex(SSM_NAME, {
+    error: `use the full SSM parameter name starting with "/", e.g. /threat-alerts/slack-webhook (never the webhook URL itself)`,
+  })
   .refine((s) => !/^\/?https?:/i.test(s) && !s.includes("hooks.slack.com"), {
     error: `this looks like a webhook URL: keep the URL in an SSM SecureString and put the parameter's name here`,
   });
 
 const account = z.strictObject({
-  name: z.string().regex(NAME_PATTERN, { error: "use lowercase letters, digits and dashes, starting with a letter (it is part of the stack name)" }),
+  name: z
+    .string()
+    .regex(NAME_PATTERN, { error: "use lowercase letters, digits and dashes, starting with a letter (it is part of the stack name)" }),
   id: accountId,
   assumeRoleArn: z
     .string()
@@ -90,7 +103,8 @@ const guardduty = z.strictObject({
 
 const chatbot = z.strictObject({
   slackTeamId: z.string().regex(/^T[A-Z0-9]{6,}$/, {
-    error: "use the Slack workspace (team) id, like T0123ABCD: in Slack, open the workspace menu > Settings; or the AWS Chatbot console shows it after you authorize the workspace",
+    error:
+      "use the Slack workspace (team) id, like T0123ABCD: in Slack, open the workspace menu > Settings; or the AWS Chatbot console shows it after you authorize the workspace",
   }),
   slackChannelId: z.string().refine((s) => /^[CG][A-Z0-9]{6,}$/.test(s), {
     error: (issue) =>
@@ -102,7 +116,9 @@ const chatbot = z.strictObject({
     .array(
       z
         .string()
-        .regex(/^arn:(aws|aws-cn|aws-us-gov):iam::(aws|\d{12}):policy\/[\w+=,.@\/-]+$/, { error: "use an IAM policy ARN like arn:aws:iam::aws:policy/ReadOnlyAccess" })
+        .regex(/^arn:(aws|aws-cn|aws-us-gov):iam::(aws|\d{12}):policy\/[\w+=,.@\/-]+$/, {
+          error: "use an IAM policy ARN like arn:aws:iam::aws:policy/ReadOnlyAccess",
+        })
         .refine((arn) => !ADMIN_EQUIVALENT_POLICIES.some((p) => arn.endsWith(`:policy/${p}`)), {
           error: (issue) =>
             `${String(issue.input).split("/").pop()} would let anyone in the Slack channel change the account; use a read-only policy such as arn:aws:iam::aws:policy/ReadOnlyAccess`,
@@ -114,15 +130,15 @@ const chatbot = z.strictObject({
 const CONCURRENCY_FIX = "use a whole number from 1 to 100, or false to reserve none";
 const slack = z.strictObject({
   webhookParameter: ssmParameterName,
-  routes: z
-    .array(z.strictObject({ minSeverity: severity, webhookParameter: ssmParameterName }))
-    .default([]),
+  routes: z.array(z.strictObject({ minSeverity: severity, webhookParameter: ssmParameterName })).default([]),
   /**
    * Concurrent notifier runs, to stay near Slack's one message per second per webhook; false
    * reserves none (Lambda refuses any reservation that leaves an account fewer than 10 unreserved).
    */
   reservedConcurrency: z
-    .union([z.number().int().min(1, { error: CONCURRENCY_FIX }).max(100, { error: CONCURRENCY_FIX }), z.literal(false)], { error: CONCURRENCY_FIX })
+    .union([z.number().int().min(1, { error: CONCURRENCY_FIX }).max(100, { error: CONCURRENCY_FIX }), z.literal(false)], {
+      error: CONCURRENCY_FIX,
+    })
     .default(2),
 });
 
@@ -150,25 +166,31 @@ const cloudtrail = z.strictObject({
   createTrail: z.boolean().default(false),
   consoleLogin: z.strictObject({ allowedIps: z.array(z.string()).default([]) }).optional(),
   cisAlarms: z.enum(["strict", "tuned", "off"], { error: "use strict, tuned or off" }).default("strict"),
-  alarms: z
-    .partialRecord(z.enum(LOG_ALARM_NAMES, { error: `use one of ${LOG_ALARM_NAMES.join(", ")}` }), alarmOverride)
-    .default({}),
+  alarms: z.partialRecord(z.enum(LOG_ALARM_NAMES, { error: `use one of ${LOG_ALARM_NAMES.join(", ")}` }), alarmOverride).default({}),
 });
 
 const backend = z.strictObject({
   type: z.enum(["local", "s3", "cloud"], { error: "use local, s3 or cloud" }).default("local"),
   s3: z
     .strictObject({
-      bucket: z.string().regex(/^[a-z0-9][a-z0-9.-]{1,61}[a-z0-9]$/, { error: "use an S3 bucket name (3-63 lowercase letters, digits, dots, dashes)" }),
+      bucket: z
+        .string()
+        .regex(/^[a-z0-9][a-z0-9.-]{1,61}[a-z0-9]$/, { error: "use an S3 bucket name (3-63 lowercase letters, digits, dots, dashes)" }),
       region,
-      keyPrefix: z.string().regex(/^[\w.\-\/]*$/).default("threat-alerts"),
+      keyPrefix: z
+        .string()
+        .regex(/^[\w.\-\/]*$/)
+        .default("threat-alerts"),
       dynamodbTable: z.string().min(3).max(255).optional(),
     })
     .optional(),
   cloud: z
     .strictObject({
       organization: z.string().min(1),
-      workspacePrefix: z.string().regex(/^[A-Za-z0-9_-]*$/, { error: "use letters, digits, - and _ (Terraform Cloud workspace names)" }).default("threat-alerts-"),
+      workspacePrefix: z
+        .string()
+        .regex(/^[A-Za-z0-9_-]*$/, { error: "use letters, digits, - and _ (Terraform Cloud workspace names)" })
+        .default("threat-alerts-"),
       hostname: z.string().min(1).optional(),
     })
     .optional(),
@@ -198,7 +220,10 @@ export const configSchema = z
 
       const { length: maxLen, rule } = maxProjectLength();
       if (str(c.project) && c.project.length > maxLen) {
-        issue(["project"], `"${c.project}" is ${c.project.length} characters; at most ${maxLen} fit, because the ${rule.what} "${rule.make("<project>")}" may be at most ${rule.maxLength} characters`);
+        issue(
+          ["project"],
+          `"${c.project}" is ${c.project.length} characters; at most ${maxLen} fit, because the ${rule.what} "${rule.make("<project>")}" may be at most ${rule.maxLength} characters`,
+        );
       }
 
       const regions: unknown[] = c.regions === "all" ? [...DEFAULT_REGIONS] : Array.isArray(c.regions) ? c.regions : [];
@@ -216,7 +241,8 @@ export const configSchema = z
       const ids = new Map<string, number>();
       accounts.forEach((a, i) => {
         if (str(a?.name)) {
-          if (names.has(a.name)) issue(["accounts", i, "name"], `"${a.name}" is used by accounts[${names.get(a.name)}] too; account names must be unique`);
+          if (names.has(a.name))
+            issue(["accounts", i, "name"], `"${a.name}" is used by accounts[${names.get(a.name)}] too; account names must be unique`);
           else names.set(a.name, i);
         }
         if (str(a?.id)) {
@@ -225,10 +251,14 @@ export const configSchema = z
         }
         const roleAccount = str(a?.assumeRoleArn) ? ROLE_ARN.exec(a.assumeRoleArn)?.[2] : undefined;
         if (roleAccount && str(a.id) && roleAccount !== a.id) {
-          issue(["accounts", i, "assumeRoleArn"], `the role is in account ${roleAccount} but id is ${a.id}; use a role in the account itself`);
+          issue(
+            ["accounts", i, "assumeRoleArn"],
+            `the role is in account ${roleAccount} but id is ${a.id}; use a role in the account itself`,
+          );
         }
       });
-      if (Array.isArray(c.accounts) && c.accounts.length === 0) issue(["accounts"], "list at least one account, or leave accounts out to use the credentials' own account");
+      if (Array.isArray(c.accounts) && c.accounts.length === 0)
+        issue(["accounts"], "list at least one account, or leave accounts out to use the credentials' own account");
 
       const notifications = c.notifications;
       const emails: unknown[] = Array.isArray(notifications?.emails) ? notifications.emails : [];
@@ -236,31 +266,48 @@ export const configSchema = z
       emails.forEach((e, i) => {
         if (!str(e)) return;
         const key = e.toLowerCase();
-        if (seenEmail.has(key)) issue(["notifications", "emails", i], `${e} is listed twice (also emails[${seenEmail.get(key)}]); remove one`);
+        if (seenEmail.has(key))
+          issue(["notifications", "emails", i], `${e} is listed twice (also emails[${seenEmail.get(key)}]); remove one`);
         else seenEmail.set(key, i);
       });
       const routes: Array<{ minSeverity?: unknown }> = Array.isArray(notifications?.slack?.routes) ? notifications.slack.routes : [];
       const seenFloor = new Map<number, number>();
       routes.forEach((r, i) => {
-        const floor = typeof r?.minSeverity === "number" || str(r?.minSeverity) ? severityFloor(r.minSeverity as SeverityWord | number) : undefined;
+        const floor =
+          typeof r?.minSeverity === "number" || str(r?.minSeverity) ? severityFloor(r.minSeverity as SeverityWord | number) : undefined;
         if (floor === undefined || Number.isNaN(floor)) return;
-        if (seenFloor.has(floor)) issue(["notifications", "slack", "routes", i, "minSeverity"], `routes[${seenFloor.get(floor)}] already starts at severity ${floor}; give each route its own floor`);
+        if (seenFloor.has(floor))
+          issue(
+            ["notifications", "slack", "routes", i, "minSeverity"],
+            `routes[${seenFloor.get(floor)}] already starts at severity ${floor}; give each route its own floor`,
+          );
         else seenFloor.set(floor, i);
       });
 
       const b = c.backend;
       if (b && typeof b === "object") {
-        if (b.type === "s3" && !b.s3) issue(["backend", "s3"], "required when backend.type is s3: add s3: { bucket: my-tfstate, region: us-east-1 }");
-        if (b.type === "cloud" && !b.cloud) issue(["backend", "cloud"], "required when backend.type is cloud: add cloud: { organization: my-org }");
-        if (str(b.type) && b.type !== "s3" && b.s3) issue(["backend", "s3"], `backend.type is ${b.type}, so these settings would be ignored; set type: s3 or remove s3`);
-        if (str(b.type) && b.type !== "cloud" && b.cloud) issue(["backend", "cloud"], `backend.type is ${b.type}, so these settings would be ignored; set type: cloud or remove cloud`);
+        if (b.type === "s3" && !b.s3)
+          issue(["backend", "s3"], "required when backend.type is s3: add s3: { bucket: my-tfstate, region: us-east-1 }");
+        if (b.type === "cloud" && !b.cloud)
+          issue(["backend", "cloud"], "required when backend.type is cloud: add cloud: { organization: my-org }");
+        if (str(b.type) && b.type !== "s3" && b.s3)
+          issue(["backend", "s3"], `backend.type is ${b.type}, so these settings would be ignored; set type: s3 or remove s3`);
+        if (str(b.type) && b.type !== "cloud" && b.cloud)
+          issue(["backend", "cloud"], `backend.type is ${b.type}, so these settings would be ignored; set type: cloud or remove cloud`);
         if (b.type === "cloud" && str(b.cloud?.workspacePrefix) && str(c.project)) {
           // Terraform Cloud workspace names are at most 90 characters: prefix + stack name.
           const project = c.project;
-          const stacks = accounts.length > 0 ? accounts.map((a) => derivedNames.stack(project, str(a?.name) ? a.name : "")) : [derivedNames.stack(project)];
+          const stacks =
+            accounts.length > 0
+              ? accounts.map((a) => derivedNames.stack(project, str(a?.name) ? a.name : ""))
+              : [derivedNames.stack(project)];
           const longest = stacks.reduce((x, y) => (y.length > x.length ? y : x), "");
           const name = `${b.cloud.workspacePrefix}${longest}`;
-          if (name.length > 90) issue(["backend", "cloud", "workspacePrefix"], `the workspace "${name}" would be ${name.length} characters; Terraform Cloud allows 90: shorten the prefix or the account names`);
+          if (name.length > 90)
+            issue(
+              ["backend", "cloud", "workspacePrefix"],
+              `the workspace "${name}" would be ${name.length} characters; Terraform Cloud allows 90: shorten the prefix or the account names`,
+            );
         }
       }
 
@@ -280,11 +327,19 @@ export const configSchema = z
         }
       }
       if (ct && typeof ct === "object") {
-        if (ct.logGroup && ct.createTrail === true) issue(["cloudtrail", "createTrail"], "use either logGroup (an existing trail's log group) or createTrail: true, not both");
-        if (!ct.logGroup && ct.createTrail !== true) issue(["cloudtrail", "logGroup"], "name the log group of an existing multi-region trail (logGroup: { name: ... }) or set createTrail: true");
+        if (ct.logGroup && ct.createTrail === true)
+          issue(["cloudtrail", "createTrail"], "use either logGroup (an existing trail's log group) or createTrail: true, not both");
+        if (!ct.logGroup && ct.createTrail !== true)
+          issue(
+            ["cloudtrail", "logGroup"],
+            "name the log group of an existing multi-region trail (logGroup: { name: ... }) or set createTrail: true",
+          );
         const lgRegion = ct.logGroup?.region;
         if (str(lgRegion) && KNOWN_REGIONS.has(lgRegion) && regions.length > 0 && !regions.includes(lgRegion)) {
-          issue(["cloudtrail", "logGroup", "region"], `"${lgRegion}" is not one of regions; alarms publish to that region's topic, so add it to regions`);
+          issue(
+            ["cloudtrail", "logGroup", "region"],
+            `"${lgRegion}" is not one of regions; alarms publish to that region's topic, so add it to regions`,
+          );
         }
       }
     },

@@ -27,7 +27,8 @@ function parseArgs(argv: readonly string[]): Args {
     if (arg === "--post") {
       postUrl = argv[++i];
       // `--post -` reads the URL from standard input, keeping it out of shell history and `ps`.
-      if (postUrl !== "-" && !postUrl?.startsWith("https://") && !postUrl?.startsWith("http://")) throw new UsageError("--post needs an http(s) URL, or - to read it from standard input");
+      if (postUrl !== "-" && !postUrl?.startsWith("https://") && !postUrl?.startsWith("http://"))
+        throw new UsageError("--post needs an http(s) URL, or - to read it from standard input");
     } else if (arg.startsWith("--")) {
       throw new UsageError(`unknown option ${arg}`);
     } else if (file === undefined) {

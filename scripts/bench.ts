@@ -49,7 +49,10 @@ function measure(accounts: number, regions: readonly string[]): Run {
     for (let i = 0; i < RUNS; i++) {
       const outdir = join(dir, `out${i}`);
       // The same launcher cdktf.json's `app` uses.
-      const json = execFileSync(process.execPath, [join(ROOT, "bin", "run-ts.js"), join(__dirname, "bench-synth-child.ts"), file, outdir], { cwd: ROOT, encoding: "utf8" });
+      const json = execFileSync(process.execPath, [join(ROOT, "bin", "run-ts.js"), join(__dirname, "bench-synth-child.ts"), file, outdir], {
+        cwd: ROOT,
+        encoding: "utf8",
+      });
       runs.push(JSON.parse(json));
     }
     runs.sort((a, b) => a.totalMs - b.totalMs);
@@ -69,11 +72,18 @@ async function main(): Promise<void> {
   const perRegionAccount = (big.totalMs - small.totalMs) / extra;
 
   console.log("synth                          total ms  startup  config  build  synth  peak RSS MB");
-  for (const [name, r] of [["1 account x 1 region", small], [`10 accounts x ${DEFAULT_REGIONS.length} regions`, big]] as const) {
-    console.log(`${name.padEnd(30)} ${fmt(r.totalMs).padStart(8)} ${fmt(r.startupMs).padStart(8)} ${fmt(r.configMs).padStart(7)} ${fmt(r.buildMs).padStart(6)} ${fmt(r.synthMs).padStart(6)} ${fmt(r.peakRssMB).padStart(12)}`);
+  for (const [name, r] of [
+    ["1 account x 1 region", small],
+    [`10 accounts x ${DEFAULT_REGIONS.length} regions`, big],
+  ] as const) {
+    console.log(
+      `${name.padEnd(30)} ${fmt(r.totalMs).padStart(8)} ${fmt(r.startupMs).padStart(8)} ${fmt(r.configMs).padStart(7)} ${fmt(r.buildMs).padStart(6)} ${fmt(r.synthMs).padStart(6)} ${fmt(r.peakRssMB).padStart(12)}`,
+    );
   }
   const verdict = (ok: boolean) => (ok ? "ok" : "OVER TARGET");
-  console.log(`\nregions: all x 10 accounts: ${fmt(big.totalMs)} ms (target <= 2000: ${verdict(big.totalMs <= 2000)}), ${fmt(big.peakRssMB)} MB (target <= 600: ${verdict(big.peakRssMB <= 600)})`);
+  console.log(
+    `\nregions: all x 10 accounts: ${fmt(big.totalMs)} ms (target <= 2000: ${verdict(big.totalMs <= 2000)}), ${fmt(big.peakRssMB)} MB (target <= 600: ${verdict(big.peakRssMB <= 600)})`,
+  );
   console.log(`per extra region-account: ${perRegionAccount.toFixed(2)} ms (target <= 10: ${verdict(perRegionAccount <= 10)})`);
 
   try {

@@ -39,7 +39,8 @@ export class AccountStack extends TerraformStack {
     const context = new AccountContext(this, "account", { provider: home });
 
     this.regional = config.regions.map(
-      (region) => new RegionalAlerts(this, regionAlias(region), { provider: providerFor(providers, region), region, account: context, config }),
+      (region) =>
+        new RegionalAlerts(this, regionAlias(region), { provider: providerFor(providers, region), region, account: context, config }),
     );
 
     if (chatbot && chatbotRegion) {
@@ -63,7 +64,13 @@ export class AccountStack extends TerraformStack {
       const logGroupName = config.cloudtrail?.createTrail
         ? new CloudTrailTrail(this, "cloudtrail", { provider, region, account: context, project: config.project }).logGroup.name
         : config.cloudtrail!.logGroup!.name;
-      new LogMetricAlarms(this, "cloudtrail-alarms", { provider, project: config.project, logGroupName, specs, topic: alertsIn(region).alerts });
+      new LogMetricAlarms(this, "cloudtrail-alarms", {
+        provider,
+        project: config.project,
+        logGroupName,
+        specs,
+        topic: alertsIn(region).alerts,
+      });
     }
 
     const slack = config.notifications.slack;

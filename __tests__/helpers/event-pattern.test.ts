@@ -100,9 +100,7 @@ describe("prefix", () => {
 
   it("ignores case with equals-ignore-case", () => {
     const event = withDetail({ service: "eventbridge" });
-    expect(matchesEventPattern({ detail: { service: [{ prefix: { "equals-ignore-case": "EventB" } }] } }, event)).toBe(
-      true,
-    );
+    expect(matchesEventPattern({ detail: { service: [{ prefix: { "equals-ignore-case": "EventB" } }] } }, event)).toBe(true);
     expect(matchesEventPattern({ detail: { service: [{ prefix: "EventB" }] } }, event)).toBe(false);
   });
 
@@ -113,12 +111,8 @@ describe("prefix", () => {
 
 describe("suffix", () => {
   it("matches the end of a string value", () => {
-    expect(matchesEventPattern({ detail: { FileName: [{ suffix: ".png" }] } }, withDetail({ FileName: "a.png" }))).toBe(
-      true,
-    );
-    expect(matchesEventPattern({ detail: { FileName: [{ suffix: ".png" }] } }, withDetail({ FileName: "a.PNG" }))).toBe(
-      false,
-    );
+    expect(matchesEventPattern({ detail: { FileName: [{ suffix: ".png" }] } }, withDetail({ FileName: "a.png" }))).toBe(true);
+    expect(matchesEventPattern({ detail: { FileName: [{ suffix: ".png" }] } }, withDetail({ FileName: "a.PNG" }))).toBe(false);
   });
 
   it("ignores case with equals-ignore-case", () => {
@@ -130,23 +124,15 @@ describe("suffix", () => {
 
 describe("equals-ignore-case", () => {
   it("matches a string in any case", () => {
-    expect(
-      matchesEventPattern({ detail: { name: [{ "equals-ignore-case": "alice" }] } }, withDetail({ name: "Alice" })),
-    ).toBe(true);
-    expect(
-      matchesEventPattern({ detail: { name: [{ "equals-ignore-case": "alice" }] } }, withDetail({ name: "Alicia" })),
-    ).toBe(false);
+    expect(matchesEventPattern({ detail: { name: [{ "equals-ignore-case": "alice" }] } }, withDetail({ name: "Alice" }))).toBe(true);
+    expect(matchesEventPattern({ detail: { name: [{ "equals-ignore-case": "alice" }] } }, withDetail({ name: "Alicia" }))).toBe(false);
   });
 });
 
 describe("wildcard", () => {
   it("matches * against any run of characters", () => {
-    expect(matchesEventPattern({ source: [{ wildcard: "Simple*Service" }] }, { source: "Simple Queue Service" })).toBe(
-      true,
-    );
-    expect(matchesEventPattern({ source: [{ wildcard: "Simple*Service" }] }, { source: "Simple Queue Services" })).toBe(
-      false,
-    );
+    expect(matchesEventPattern({ source: [{ wildcard: "Simple*Service" }] }, { source: "Simple Queue Service" })).toBe(true);
+    expect(matchesEventPattern({ source: [{ wildcard: "Simple*Service" }] }, { source: "Simple Queue Services" })).toBe(false);
     expect(matchesEventPattern({ path: [{ wildcard: "*/lib/*" }] }, { path: "/usr/lib/x.so" })).toBe(true);
   });
 
@@ -176,22 +162,14 @@ describe("anything-but", () => {
   });
 
   it("excludes a list of strings or of numbers", () => {
-    expect(matchesEventPattern({ detail: { state: [{ "anything-but": ["stopped", "overloaded"] }] } }, ec2Event)).toBe(
-      true,
-    );
+    expect(matchesEventPattern({ detail: { state: [{ "anything-but": ["stopped", "overloaded"] }] } }, ec2Event)).toBe(true);
     expect(
-      matchesEventPattern(
-        { detail: { state: [{ "anything-but": ["stopped", "overloaded"] }] } },
-        withDetail({ state: "stopped" }),
-      ),
+      matchesEventPattern({ detail: { state: [{ "anything-but": ["stopped", "overloaded"] }] } }, withDetail({ state: "stopped" })),
     ).toBe(false);
     expect(matchesEventPattern({ detail: { "x-limit": [{ "anything-but": [100, 200, 300] }] } }, ec2Event)).toBe(true);
-    expect(
-      matchesEventPattern(
-        { detail: { "x-limit": [{ "anything-but": [100, 200, 300] }] } },
-        withDetail({ "x-limit": 200 }),
-      ),
-    ).toBe(false);
+    expect(matchesEventPattern({ detail: { "x-limit": [{ "anything-but": [100, 200, 300] }] } }, withDetail({ "x-limit": 200 }))).toBe(
+      false,
+    );
   });
 
   it("excludes a prefix or a suffix", () => {
@@ -241,18 +219,12 @@ describe("numeric", () => {
   });
 
   it("includes the bound with >= and excludes it with >", () => {
-    expect(matchesEventPattern({ detail: { severity: [{ numeric: [">=", 7] }] } }, { detail: { severity: 7 } })).toBe(
-      true,
-    );
-    expect(matchesEventPattern({ detail: { severity: [{ numeric: [">", 7] }] } }, { detail: { severity: 7 } })).toBe(
-      false,
-    );
+    expect(matchesEventPattern({ detail: { severity: [{ numeric: [">=", 7] }] } }, { detail: { severity: 7 } })).toBe(true);
+    expect(matchesEventPattern({ detail: { severity: [{ numeric: [">", 7] }] } }, { detail: { severity: 7 } })).toBe(false);
   });
 
   it("applies only to JSON numbers, not to numeric strings", () => {
-    expect(matchesEventPattern({ detail: { severity: [{ numeric: [">=", 7] }] } }, { detail: { severity: "8" } })).toBe(
-      false,
-    );
+    expect(matchesEventPattern({ detail: { severity: [{ numeric: [">=", 7] }] } }, { detail: { severity: "8" } })).toBe(false);
   });
 
   it("rejects malformed conditions", () => {

@@ -14,16 +14,7 @@
 type JsonValue = null | boolean | number | string | JsonValue[] | { [key: string]: JsonValue };
 type JsonObject = { [key: string]: JsonValue };
 
-const OPERATORS = new Set([
-  "prefix",
-  "suffix",
-  "equals-ignore-case",
-  "wildcard",
-  "anything-but",
-  "numeric",
-  "exists",
-  "cidr",
-]);
+const OPERATORS = new Set(["prefix", "suffix", "equals-ignore-case", "wildcard", "anything-but", "numeric", "exists", "cidr"]);
 const LOWER_BOUNDS = new Set([">", ">="]);
 const UPPER_BOUNDS = new Set(["<", "<="]);
 
@@ -130,8 +121,7 @@ type Condition = readonly [string, number];
 
 /** `["=", 5]`, `[">=", 7]`, `[">", 0, "<=", 5]`: at most one lower and one upper bound. */
 function numericConditions(operand: JsonValue, at: string): Condition[] {
-  const bad = () =>
-    fail(at, `"numeric" takes ["=", n], [op, n] or a lower and an upper bound, got ${JSON.stringify(operand)}`);
+  const bad = () => fail(at, `"numeric" takes ["=", n], [op, n] or a lower and an upper bound, got ${JSON.stringify(operand)}`);
   if (!Array.isArray(operand) || (operand.length !== 2 && operand.length !== 4)) return bad();
   const conditions: Condition[] = [];
   for (let i = 0; i < operand.length; i += 2) {

@@ -81,9 +81,7 @@ describe("checkAgainstSchema finds", () => {
       problemsAfter((d) => {
         d.data.aws_caller_identiti = { me2: {} };
       }),
-    ).toEqual([
-      'data.aws_caller_identiti: unknown data source type "aws_caller_identiti" (did you mean "aws_caller_identity"?)',
-    ]);
+    ).toEqual(['data.aws_caller_identiti: unknown data source type "aws_caller_identiti" (did you mean "aws_caller_identity"?)']);
   });
 
   it("an unknown argument in a resource", () => {
@@ -99,9 +97,7 @@ describe("checkAgainstSchema finds", () => {
       problemsAfter((d) => {
         d.data.aws_iam_policy_document["topic-eu-west-1-doc"].statement[0].efect = "Allow";
       }),
-    ).toEqual([
-      'data.aws_iam_policy_document.topic-eu-west-1-doc.statement[0]: unknown argument "efect" (did you mean "effect"?)',
-    ]);
+    ).toEqual(['data.aws_iam_policy_document.topic-eu-west-1-doc.statement[0]: unknown argument "efect" (did you mean "effect"?)']);
   });
 
   it("an unknown argument in a provider block", () => {
@@ -145,9 +141,7 @@ describe("checkAgainstSchema finds", () => {
       problemsAfter((d) => {
         delete d.resource.aws_guardduty_detector_feature["gd-eu-west-1-rt"].additional_configuration[0].status;
       }),
-    ).toEqual([
-      'resource.aws_guardduty_detector_feature.gd-eu-west-1-rt.additional_configuration[0]: missing required argument "status"',
-    ]);
+    ).toEqual(['resource.aws_guardduty_detector_feature.gd-eu-west-1-rt.additional_configuration[0]: missing required argument "status"']);
   });
 
   it("a computed-only attribute that is set", () => {
@@ -161,10 +155,7 @@ describe("checkAgainstSchema finds", () => {
   it("more blocks than max_items", () => {
     expect(
       problemsAfter((d) => {
-        d.resource.aws_guardduty_detector["gd-eu-west-1"].datasources = [
-          { s3_logs: [{ enable: true }] },
-          { s3_logs: [{ enable: true }] },
-        ];
+        d.resource.aws_guardduty_detector["gd-eu-west-1"].datasources = [{ s3_logs: [{ enable: true }] }, { s3_logs: [{ enable: true }] }];
       }),
     ).toEqual([`${DETECTOR}: at most 1 "datasources" block(s) allowed, found 2`]);
   });
@@ -182,16 +173,12 @@ describe("checkAgainstSchema finds", () => {
       problemsAfter((d) => {
         d.resource.aws_s3_bucket_server_side_encryption_configuration["logs-sse"].rule = [];
       }),
-    ).toEqual([
-      'resource.aws_s3_bucket_server_side_encryption_configuration.logs-sse: at least 1 "rule" block(s) required, found 0',
-    ]);
+    ).toEqual(['resource.aws_s3_bucket_server_side_encryption_configuration.logs-sse: at least 1 "rule" block(s) required, found 0']);
     expect(
       problemsAfter((d) => {
         delete d.resource.aws_s3_bucket_server_side_encryption_configuration["logs-sse"].rule;
       }),
-    ).toEqual([
-      'resource.aws_s3_bucket_server_side_encryption_configuration.logs-sse: at least 1 "rule" block(s) required, found 0',
-    ]);
+    ).toEqual(['resource.aws_s3_bucket_server_side_encryption_configuration.logs-sse: at least 1 "rule" block(s) required, found 0']);
   });
 
   it("a string where a nested block is needed", () => {
@@ -205,21 +192,11 @@ describe("checkAgainstSchema finds", () => {
   });
 
   it.each([
-    [
-      "a string for a bool",
-      "enable",
-      "yes please",
-      `${DETECTOR}: argument "enable": expects bool, got string "yes please"`,
-    ],
+    ["a string for a bool", "enable", "yes please", `${DETECTOR}: argument "enable": expects bool, got string "yes please"`],
     ["an object for a bool", "enable", { on: true }, `${DETECTOR}: argument "enable": expects bool, got an object`],
     ["a number for a bool", "enable", 1, `${DETECTOR}: argument "enable": expects bool, got number 1`],
     ["an array for a map", "tags", ["a"], `${DETECTOR}: argument "tags": expects map of string, got an array`],
-    [
-      "an object inside a map of strings",
-      "tags",
-      { a: { b: "c" } },
-      `${DETECTOR}: argument "tags.a": expects string, got an object`,
-    ],
+    ["an object inside a map of strings", "tags", { a: { b: "c" } }, `${DETECTOR}: argument "tags.a": expects string, got an object`],
     [
       "an array for a string",
       "finding_publishing_frequency",
@@ -259,8 +236,7 @@ describe("checkAgainstSchema finds", () => {
   it("references to an undeclared data source, variable and local value", () => {
     expect(
       problemsAfter((d) => {
-        d.resource.aws_sns_topic["topic-eu-west-1"].display_name =
-          "${data.aws_region.here.region}-${var.env}-${local.suffix}";
+        d.resource.aws_sns_topic["topic-eu-west-1"].display_name = "${data.aws_region.here.region}-${var.env}-${local.suffix}";
       }),
     ).toEqual([
       `${TOPIC}.display_name: reference to undeclared data source "data.aws_region.here" in "\${data.aws_region.here.region}-\${var.env}-\${local.suffix}"`,
@@ -308,9 +284,7 @@ describe("checkAgainstSchema finds", () => {
       problemsAfter((d) => {
         d.resource.aws_sns_topic["topic-eu-west-1"].provider = "aws.eu_west_9";
       }),
-    ).toEqual([
-      `${TOPIC}: provider "aws.eu_west_9" is not configured in provider.aws (configured: aws, aws.eu_west_1, aws.us_east_1)`,
-    ]);
+    ).toEqual([`${TOPIC}: provider "aws.eu_west_9" is not configured in provider.aws (configured: aws, aws.eu_west_1, aws.us_east_1)`]);
   });
 
   it('"aws" as provider when every aws block has an alias', () => {
@@ -319,9 +293,7 @@ describe("checkAgainstSchema finds", () => {
         d.provider.aws.shift();
         d.data.aws_caller_identity.me.provider = "aws";
       }),
-    ).toEqual([
-      'data.aws_caller_identity.me: provider "aws" is not configured in provider.aws (configured: aws.eu_west_1, aws.us_east_1)',
-    ]);
+    ).toEqual(['data.aws_caller_identity.me: provider "aws" is not configured in provider.aws (configured: aws.eu_west_1, aws.us_east_1)']);
   });
 
   it("a duplicate provider alias", () => {
@@ -343,9 +315,7 @@ describe("checkAgainstSchema finds", () => {
 
 describe("extractTraversals", () => {
   it("finds every reference in a template, with index and splat steps", () => {
-    expect(
-      extractTraversals("${aws_s3_bucket.b[0].arn}/x-${data.aws_partition.p.partition}:${var.a}${local.b}"),
-    ).toEqual([
+    expect(extractTraversals("${aws_s3_bucket.b[0].arn}/x-${data.aws_partition.p.partition}:${var.a}${local.b}")).toEqual([
       ["aws_s3_bucket", "b", "[0]", "arn"],
       ["data", "aws_partition", "p", "partition"],
       ["var", "a"],
@@ -359,9 +329,7 @@ describe("extractTraversals", () => {
 
   it("looks inside function calls, nested strings and index expressions", () => {
     expect(
-      extractTraversals(
-        '${element(aws_subnet.s[var.i].id, 0)} ${jsonencode({a = "${aws_kms_key.k.arn}", b = [for x in local.l : x.id]})}',
-      ),
+      extractTraversals('${element(aws_subnet.s[var.i].id, 0)} ${jsonencode({a = "${aws_kms_key.k.arn}", b = [for x in local.l : x.id]})}'),
     ).toEqual([
       ["aws_subnet", "s", "[var.i]", "id"],
       ["var", "i"],

@@ -66,15 +66,7 @@ export function awsProviderSchema(): ProviderSchema {
 // Meta-arguments Terraform accepts on every resource / data block; `timeouts` is not one of them,
 // it is a nested block in the schemas of the resources that support it.
 // https://developer.hashicorp.com/terraform/language/meta-arguments
-const RESOURCE_META = new Set([
-  "provider",
-  "depends_on",
-  "count",
-  "for_each",
-  "lifecycle",
-  "connection",
-  "provisioner",
-]);
+const RESOURCE_META = new Set(["provider", "depends_on", "count", "for_each", "lifecycle", "connection", "provisioner"]);
 const DATA_META = new Set(["provider", "depends_on", "count", "for_each", "lifecycle"]);
 const PROVIDER_META = new Set(["alias", "version"]);
 const NO_META = new Set<string>();
@@ -158,10 +150,7 @@ class SchemaChecker {
         }
         const address = alias === undefined ? "aws" : `aws.${alias}`;
         if (declared.has(address)) {
-          this.report(
-            path,
-            alias === undefined ? "second default (un-aliased) aws provider" : `duplicate alias "${alias}"`,
-          );
+          this.report(path, alias === undefined ? "second default (un-aliased) aws provider" : `duplicate alias "${alias}"`);
         }
         declared.add(address);
       });
@@ -222,10 +211,7 @@ class SchemaChecker {
     if (body.count !== undefined && typeof body.count !== "number" && !isExpression(body.count)) {
       this.report(path, "count must be a number or an expression");
     }
-    if (
-      body.depends_on !== undefined &&
-      !(Array.isArray(body.depends_on) && body.depends_on.every((d) => typeof d === "string"))
-    ) {
+    if (body.depends_on !== undefined && !(Array.isArray(body.depends_on) && body.depends_on.every((d) => typeof d === "string"))) {
       this.report(path, "depends_on must be a list of strings");
     }
     if (body.lifecycle !== undefined) {
@@ -281,12 +267,7 @@ class SchemaChecker {
     }
     for (const [name, blockType] of Object.entries(blockTypes)) {
       const min = blockType.min_items ?? 0;
-      if (
-        min > 0 &&
-        blockType.nesting_mode !== "map" &&
-        (body[name] === undefined || body[name] === null) &&
-        !dynamicTypes.has(name)
-      ) {
+      if (min > 0 && blockType.nesting_mode !== "map" && (body[name] === undefined || body[name] === null) && !dynamicTypes.has(name)) {
         this.report(path, `at least ${min} "${name}" block(s) required, found 0`);
       }
     }
@@ -317,22 +298,12 @@ class SchemaChecker {
       this.report(path, `at most ${max} "${name}" block(s) allowed, found ${count}`);
     }
     items.forEach((item, i) => {
-      this.checkBody(
-        item,
-        blockType.block,
-        Array.isArray(value) ? `${path}.${name}[${i}]` : `${path}.${name}`,
-        NO_META,
-      );
+      this.checkBody(item, blockType.block, Array.isArray(value) ? `${path}.${name}[${i}]` : `${path}.${name}`, NO_META);
     });
   }
 
   /** `"dynamic": {"<block type>": {"for_each": ..., "iterator"?: ..., "content": {...}}}` */
-  private checkDynamicBlocks(
-    value: Json,
-    blockTypes: Record<string, SchemaBlockType>,
-    path: string,
-    dynamicTypes: Set<string>,
-  ): void {
+  private checkDynamicBlocks(value: Json, blockTypes: Record<string, SchemaBlockType>, path: string, dynamicTypes: Set<string>): void {
     if (!isObject(value)) {
       this.report(path, `"dynamic" must be an object keyed by block type, got ${describe(value)}`);
       return;
@@ -370,8 +341,7 @@ class SchemaChecker {
       this.checkBody(value, block, `${path}.${name}`, NO_META);
     } else if (nested.nesting_mode === "map") {
       if (!isObject(value)) this.report(path, `argument "${name}": expects a map of objects, got ${describe(value)}`);
-      else
-        for (const [key, item] of Object.entries(value)) this.checkBody(item, block, `${path}.${name}.${key}`, NO_META);
+      else for (const [key, item] of Object.entries(value)) this.checkBody(item, block, `${path}.${name}.${key}`, NO_META);
     } else if (!Array.isArray(value)) {
       this.report(path, `argument "${name}": expects a ${nested.nesting_mode} of objects, got ${describe(value)}`);
     } else {
@@ -386,9 +356,7 @@ class SchemaChecker {
       data: namesByType(this.doc.data),
       variable: new Set(isObject(this.doc.variable) ? Object.keys(this.doc.variable) : []),
       local: new Set(
-        (Array.isArray(this.doc.locals) ? this.doc.locals : [this.doc.locals]).flatMap((l) =>
-          isObject(l) ? Object.keys(l) : [],
-        ),
+        (Array.isArray(this.doc.locals) ? this.doc.locals : [this.doc.locals]).flatMap((l) => (isObject(l) ? Object.keys(l) : [])),
       ),
     };
     const check = (traversal: string[], path: string, text: string) => {
@@ -428,10 +396,8 @@ class SchemaChecker {
     },
   ): string | undefined {
     const [root, ...rest] = traversal;
-    if (root === "var")
-      return declared.variable.has(rest[0]) ? undefined : `reference to undeclared variable "var.${rest[0]}"`;
-    if (root === "local")
-      return declared.local.has(rest[0]) ? undefined : `reference to undeclared local value "local.${rest[0]}"`;
+    if (root === "var") return declared.variable.has(rest[0]) ? undefined : `reference to undeclared variable "var.${rest[0]}"`;
+    if (root === "local") return declared.local.has(rest[0]) ? undefined : `reference to undeclared local value "local.${rest[0]}"`;
     const isData = root === "data";
     const [type, name, ...after] = isData ? rest : traversal;
     if (type === undefined || name === undefined || isStep(type) || isStep(name)) return undefined;
@@ -566,9 +532,7 @@ function walkStrings(value: Json | undefined, path: string, visit: (text: string
 }
 
 function namesByType(byType: Json | undefined): Map<string, Set<string>> {
-  return new Map(
-    Object.entries(asObject(byType)).map(([type, byName]) => [type, new Set(Object.keys(asObject(byName)))]),
-  );
+  return new Map(Object.entries(asObject(byType)).map(([type, byName]) => [type, new Set(Object.keys(asObject(byName)))]));
 }
 
 interface Mismatch {
@@ -586,8 +550,7 @@ function typeMismatch(value: Json, type: CtyType, at = ""): Mismatch | undefined
   const fail = () => ({ at, message: `expects ${typeName(type)}, got ${describe(value)}` });
   if (type === "string") return typeof value === "object" ? fail() : undefined;
   if (type === "number") {
-    const ok =
-      typeof value === "number" || (typeof value === "string" && value.trim() !== "" && Number.isFinite(Number(value)));
+    const ok = typeof value === "number" || (typeof value === "string" && value.trim() !== "" && Number.isFinite(Number(value)));
     return ok ? undefined : fail();
   }
   if (type === "bool") return typeof value === "boolean" || value === "true" || value === "false" ? undefined : fail();
@@ -643,16 +606,13 @@ function describe(value: Json | undefined): string {
   if (value === null) return "null";
   if (Array.isArray(value)) return "an array";
   if (typeof value === "object") return "an object";
-  if (typeof value === "string")
-    return `string ${JSON.stringify(value.length > 40 ? `${value.slice(0, 40)}...` : value)}`;
+  if (typeof value === "string") return `string ${JSON.stringify(value.length > 40 ? `${value.slice(0, 40)}...` : value)}`;
   return `${typeof value} ${String(value)}`;
 }
 
-const isObject = (value: Json | undefined): value is JsonObject =>
-  typeof value === "object" && value !== null && !Array.isArray(value);
+const isObject = (value: Json | undefined): value is JsonObject => typeof value === "object" && value !== null && !Array.isArray(value);
 const asObject = (value: Json | undefined): JsonObject => (isObject(value) ? value : {});
-const isExpression = (value: Json | undefined) =>
-  typeof value === "string" && (value.includes("${") || value.includes("%{"));
+const isExpression = (value: Json | undefined) => typeof value === "string" && (value.includes("${") || value.includes("%{"));
 
 function didYouMean(name: string, candidates: string[]): string {
   let best: string | undefined;

@@ -90,7 +90,13 @@ describe("attacker-controlled values in a GuardDuty finding", () => {
 
   it("every string of real findings, replaced by a hostile one, stays escaped", () => {
     const poison = (v: unknown): unknown =>
-      typeof v === "string" ? HOSTILE : Array.isArray(v) ? v.map(poison) : v && typeof v === "object" ? Object.fromEntries(Object.entries(v).map(([k, x]) => [k, poison(x)])) : v;
+      typeof v === "string"
+        ? HOSTILE
+        : Array.isArray(v)
+          ? v.map(poison)
+          : v && typeof v === "object"
+            ? Object.fromEntries(Object.entries(v).map(([k, x]) => [k, poison(x)]))
+            : v;
     for (const name of [
       "guardduty/finding-only_privesc-iamuser-administrativepermissions_sev8-high_panther.json",
       "guardduty/finding-only_recon-iamuser-maliciousipcaller-custom_sample_sev5.json",

@@ -20,7 +20,10 @@ function previewAsync(...args: string[]): Promise<{ status: number | null; stdou
   return previewWithStdin(undefined, ...args);
 }
 
-function previewWithStdin(stdin: string | undefined, ...args: string[]): Promise<{ status: number | null; stdout: string; stderr: string }> {
+function previewWithStdin(
+  stdin: string | undefined,
+  ...args: string[]
+): Promise<{ status: number | null; stdout: string; stderr: string }> {
   return new Promise((resolve) => {
     const child = spawn(process.execPath, ["--import", "tsx", "lambda-src/preview.ts", ...args], { cwd: ROOT });
     child.stdin.end(stdin ?? "");
@@ -97,7 +100,12 @@ describe("preview CLI", () => {
   it("with --post - reads the webhook URL from standard input, keeping it off the command line", async () => {
     const slack = await new FakeSlack().start();
     try {
-      const r = await previewWithStdin(`${slack.url()}\n`, path.join(FIXTURE_DIR, "config", "eb_compliance-change_compliant_lambda-public-access.json"), "--post", "-");
+      const r = await previewWithStdin(
+        `${slack.url()}\n`,
+        path.join(FIXTURE_DIR, "config", "eb_compliance-change_compliant_lambda-public-access.json"),
+        "--post",
+        "-",
+      );
       expect(r.stderr).toContain("posted: HTTP 200");
       expect(r.status).toBe(0);
       expect(slack.payloads()).toEqual([JSON.parse(r.stdout)]);

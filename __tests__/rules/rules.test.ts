@@ -24,27 +24,63 @@ const CASES: Array<[Rule, TerraformJson, TerraformJson]> = [
   [kmsKeyRotation, { resource: { aws_kms_key: { k: {} } } }, { resource: { aws_kms_key: { k: { enable_key_rotation: true } } } }],
   [
     s3PublicAccessBlocked,
-    { resource: { aws_s3_bucket: { b: {} }, aws_s3_bucket_public_access_block: { p: { bucket: "${aws_s3_bucket.b.id}", block_public_acls: true } } } },
+    {
+      resource: {
+        aws_s3_bucket: { b: {} },
+        aws_s3_bucket_public_access_block: { p: { bucket: "${aws_s3_bucket.b.id}", block_public_acls: true } },
+      },
+    },
     {
       resource: {
         aws_s3_bucket: { b: {} },
         aws_s3_bucket_public_access_block: {
-          p: { bucket: "${aws_s3_bucket.b.id}", block_public_acls: true, block_public_policy: true, ignore_public_acls: true, restrict_public_buckets: true },
+          p: {
+            bucket: "${aws_s3_bucket.b.id}",
+            block_public_acls: true,
+            block_public_policy: true,
+            ignore_public_acls: true,
+            restrict_public_buckets: true,
+          },
         },
       },
     },
   ],
-  [sqsQueueEncrypted, { resource: { aws_sqs_queue: { q: { sqs_managed_sse_enabled: false } } } }, { resource: { aws_sqs_queue: { q: { sqs_managed_sse_enabled: true } } } }],
-  [logGroupRetention, { resource: { aws_cloudwatch_log_group: { g: { name: "g" } } } }, { resource: { aws_cloudwatch_log_group: { g: { retention_in_days: 90 } } } }],
-  [alarmHasAction, { resource: { aws_cloudwatch_metric_alarm: { a: { alarm_actions: [] } } } }, { resource: { aws_cloudwatch_metric_alarm: { a: { alarm_actions: ["${aws_sns_topic.t.arn}"] } } } }],
+  [
+    sqsQueueEncrypted,
+    { resource: { aws_sqs_queue: { q: { sqs_managed_sse_enabled: false } } } },
+    { resource: { aws_sqs_queue: { q: { sqs_managed_sse_enabled: true } } } },
+  ],
+  [
+    logGroupRetention,
+    { resource: { aws_cloudwatch_log_group: { g: { name: "g" } } } },
+    { resource: { aws_cloudwatch_log_group: { g: { retention_in_days: 90 } } } },
+  ],
+  [
+    alarmHasAction,
+    { resource: { aws_cloudwatch_metric_alarm: { a: { alarm_actions: [] } } } },
+    { resource: { aws_cloudwatch_metric_alarm: { a: { alarm_actions: ["${aws_sns_topic.t.arn}"] } } } },
+  ],
   [
     iamNoWildcardAdmin,
     { data: { aws_iam_policy_document: { d: { statement: [{ actions: ["s3:*"], resources: ["*"] }] } } } },
-    { data: { aws_iam_policy_document: { d: { statement: [{ actions: ["s3:*"], resources: ["arn:x"] }, { effect: "Deny", actions: ["*"], resources: ["*"] }] } } } },
+    {
+      data: {
+        aws_iam_policy_document: {
+          d: {
+            statement: [
+              { actions: ["s3:*"], resources: ["arn:x"] },
+              { effect: "Deny", actions: ["*"], resources: ["*"] },
+            ],
+          },
+        },
+      },
+    },
   ],
   [
     noPlaintextSecrets,
-    { resource: { aws_lambda_function: { f: { environment: { variables: { URL: "https://hooks.slack.com/services/T000/B000/XXXX" } } } } } },
+    {
+      resource: { aws_lambda_function: { f: { environment: { variables: { URL: "https://hooks.slack.com/services/T000/B000/XXXX" } } } } },
+    },
     { resource: { aws_lambda_function: { f: { environment: { variables: { WEBHOOK_PARAMETER: "/threat-alerts/slack-webhook" } } } } } },
   ],
 ];
@@ -64,7 +100,9 @@ test("every rule in the pack has a failing and a passing case here", () => {
 });
 
 test("a waiver turns a violation into a waived finding that carries its reason", () => {
-  const stack = { data: { aws_iam_policy_document: { d: { statement: [{ sid: "AccountAdministersKey", actions: ["kms:*"], resources: ["*"] }] } } } };
+  const stack = {
+    data: { aws_iam_policy_document: { d: { statement: [{ sid: "AccountAdministersKey", actions: ["kms:*"], resources: ["*"] }] } } },
+  };
   const report = checkRules(stack);
   expect(report.violations).toEqual([]);
   expect(report.waived).toHaveLength(1);

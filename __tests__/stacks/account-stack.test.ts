@@ -1,7 +1,17 @@
 import { readFileSync } from "node:fs";
 import { join } from "node:path";
 import { DEFAULT_REGIONS } from "../../config/regions";
-import { BASE_YAML, countByProvider, dataSources, policyDocument, referenced, resources, synthYaml, type Synthesized, type TfJson } from "../helpers/synth";
+import {
+  BASE_YAML,
+  countByProvider,
+  dataSources,
+  policyDocument,
+  referenced,
+  resources,
+  synthYaml,
+  type Synthesized,
+  type TfJson,
+} from "../helpers/synth";
 
 const EXAMPLE = readFileSync(join(__dirname, "..", "..", "threat-alerts.yaml"), "utf8");
 
@@ -186,7 +196,9 @@ accounts:
 
   test("every provider of an account assumes its role and refuses other accounts", () => {
     for (const p of out.stacks["acme-prod"].provider.aws) {
-      expect(p.assume_role).toEqual([{ role_arn: "arn:aws:iam::111111111111:role/ThreatAlertsDeploy", session_name: "threat-alerts-acme" }]);
+      expect(p.assume_role).toEqual([
+        { role_arn: "arn:aws:iam::111111111111:role/ThreatAlertsDeploy", session_name: "threat-alerts-acme" },
+      ]);
       expect(p.allowed_account_ids).toEqual(["111111111111"]);
     }
     for (const p of out.stacks["acme-dev"].provider.aws) {

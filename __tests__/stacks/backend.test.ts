@@ -38,8 +38,14 @@ describe("state backends", () => {
   });
 
   test("cloud: one Terraform Cloud workspace per stack, named prefix + stack", () => {
-    const tf = terraformBlocks("  type: cloud\n  cloud: { organization: my-org, workspacePrefix: threat-alerts-, hostname: tfe.example.com }\n");
-    expect(tf["acme-prod"].cloud).toEqual({ organization: "my-org", hostname: "tfe.example.com", workspaces: { name: "threat-alerts-acme-prod" } });
+    const tf = terraformBlocks(
+      "  type: cloud\n  cloud: { organization: my-org, workspacePrefix: threat-alerts-, hostname: tfe.example.com }\n",
+    );
+    expect(tf["acme-prod"].cloud).toEqual({
+      organization: "my-org",
+      hostname: "tfe.example.com",
+      workspaces: { name: "threat-alerts-acme-prod" },
+    });
     expect(tf["acme-dev"].cloud.workspaces.name).toBe("threat-alerts-acme-dev");
     expect(tf["acme-prod"].backend).toBeUndefined();
   });

@@ -15,7 +15,8 @@ test("two synths of the same config give byte-identical output, every file inclu
     expect(ta.size).toBeGreaterThan(1);
     for (const [path, bytes] of ta) expect({ path, same: bytes.equals(tb.get(path)!) }).toEqual({ path, same: true });
     // Nothing machine-specific leaks into the output.
-    for (const [path, bytes] of ta) expect({ path, leaks: bytes.includes(a.outdir) || bytes.includes(process.cwd()) }).toEqual({ path, leaks: false });
+    for (const [path, bytes] of ta)
+      expect({ path, leaks: bytes.includes(a.outdir) || bytes.includes(process.cwd()) }).toEqual({ path, leaks: false });
   } finally {
     a.cleanup();
     b.cleanup();

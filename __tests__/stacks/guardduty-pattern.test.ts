@@ -14,7 +14,17 @@ function asEvent(file: string): Record<string, any> {
   const json = JSON.parse(readFileSync(join(DIR, file), "utf8"));
   if (json.source === "aws.guardduty" && json.detail) return json;
   const detail = json.detail ?? json;
-  return { version: "0", id: "test", "detail-type": json["detail-type"] ?? "GuardDuty Finding", source: "aws.guardduty", account: "123456789012", region: "us-east-1", time: "2024-01-01T00:00:00Z", resources: [], detail };
+  return {
+    version: "0",
+    id: "test",
+    "detail-type": json["detail-type"] ?? "GuardDuty Finding",
+    source: "aws.guardduty",
+    account: "123456789012",
+    region: "us-east-1",
+    time: "2024-01-01T00:00:00Z",
+    resources: [],
+    detail,
+  };
 }
 
 const findings = readdirSync(DIR)
@@ -50,9 +60,12 @@ describe.each([
   let pattern: object;
   beforeAll(() => (pattern = synthesizedPattern(word)));
 
-  test.each(findings.map(({ file, event }) => [file, event] as const))("%s matches exactly when its severity >= the floor", (_file, event) => {
-    expect(matchesEventPattern(pattern, event)).toBe(Number(event.detail.severity) >= floor);
-  });
+  test.each(findings.map(({ file, event }) => [file, event] as const))(
+    "%s matches exactly when its severity >= the floor",
+    (_file, event) => {
+      expect(matchesEventPattern(pattern, event)).toBe(Number(event.detail.severity) >= floor);
+    },
+  );
 });
 
 test("a string severity never matches: EventBridge numeric matching needs a JSON number", () => {

@@ -62,7 +62,9 @@ describe.each(Object.keys(CONFIGS))("resource addresses of the %s config", (conf
 
   test("every committed list still has its stack", () => {
     const prefix = `${configName}.`;
-    const lists = readdirSync(LISTS).filter((f) => f.startsWith(prefix)).map((f) => f.slice(prefix.length, -".txt".length));
+    const lists = readdirSync(LISTS)
+      .filter((f) => f.startsWith(prefix))
+      .map((f) => f.slice(prefix.length, -".txt".length));
     expect(lists.sort()).toEqual(Object.keys(out.stacks).sort());
   });
 });

@@ -71,7 +71,11 @@ describe("the Slack notifier in a stack", () => {
       expect(referenced(stack, s.topic_arn)[1].provider).toBe(s.provider);
       expect(referenced(stack, s.endpoint)[0]).toBe(resources(stack, "aws_lambda_function")[0][0]);
     }
-    expect(countByProvider(stack, "aws_sns_topic_subscription")).toEqual({ "aws.us_east_1": 1, "aws.eu_west_1": 1, "aws.ap_northeast_1": 1 });
+    expect(countByProvider(stack, "aws_sns_topic_subscription")).toEqual({
+      "aws.us_east_1": 1,
+      "aws.eu_west_1": 1,
+      "aws.ap_northeast_1": 1,
+    });
   });
 
   test("may read exactly its webhook parameters, decrypting only through SSM", () => {
@@ -80,7 +84,9 @@ describe("the Slack notifier in a stack", () => {
     const ssm = doc.statement.find((s: any) => s.sid === "ReadWebhookParameters");
     expect(ssm.actions).toEqual(["ssm:GetParameter"]);
     expect(ssm.resources).toHaveLength(2);
-    expect(ssm.resources[0]).toMatch(/^arn:\$\{data\.aws_partition\.[^}]+\}:ssm:eu-west-1:\$\{data\.aws_caller_identity\.[^}]+\}:parameter\/threat-alerts\/slack-webhook$/);
+    expect(ssm.resources[0]).toMatch(
+      /^arn:\$\{data\.aws_partition\.[^}]+\}:ssm:eu-west-1:\$\{data\.aws_caller_identity\.[^}]+\}:parameter\/threat-alerts\/slack-webhook$/,
+    );
     expect(ssm.resources[1]).toMatch(/:parameter\/threat-alerts\/slack-webhook-oncall$/);
     const kms = doc.statement.find((s: any) => s.sid === "DecryptWebhookViaSsm");
     expect(kms.condition).toEqual([{ test: "StringEquals", variable: "kms:ViaService", values: ["ssm.eu-west-1.amazonaws.com"] }]);

@@ -116,7 +116,8 @@ export class SlackNotifier extends Construct {
       sourceCodeHash: bundle.sha256,
       memorySize: 256,
       timeout: 30,
-      reservedConcurrentExecutions: props.reservedConcurrency === false ? undefined : (props.reservedConcurrency ?? DEFAULT_RESERVED_CONCURRENCY),
+      reservedConcurrentExecutions:
+        props.reservedConcurrency === false ? undefined : (props.reservedConcurrency ?? DEFAULT_RESERVED_CONCURRENCY),
       loggingConfig: { logFormat: "JSON", logGroup: logGroup.name },
       environment: {
         variables: {

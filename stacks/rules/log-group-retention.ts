@@ -6,6 +6,11 @@ export const logGroupRetention: Rule = {
   check: (stack) =>
     blocks(stack, "aws_cloudwatch_log_group").map(([address, g]) => {
       const ok = typeof g.retention_in_days === "number" && g.retention_in_days > 0;
-      return { rule: "TA-LOG1", address, verdict: ok ? "compliant" : "non-compliant", message: ok ? `${g.retention_in_days} days` : "set retention_in_days" };
+      return {
+        rule: "TA-LOG1",
+        address,
+        verdict: ok ? "compliant" : "non-compliant",
+        message: ok ? `${g.retention_in_days} days` : "set retention_in_days",
+      };
     }),
 };

@@ -8,6 +8,13 @@ export const noPlaintextSecrets: Rule = {
   description: "No Slack webhook URL or token appears anywhere in the configuration",
   check: (stack: TerraformJson) => {
     const found = SECRET.test(JSON.stringify(stack));
-    return [{ rule: "TA-SEC1", address: "(stack)", verdict: found ? "non-compliant" : "compliant", message: found ? "a Slack secret is in the configuration" : "no Slack secrets" }];
+    return [
+      {
+        rule: "TA-SEC1",
+        address: "(stack)",
+        verdict: found ? "non-compliant" : "compliant",
+        message: found ? "a Slack secret is in the configuration" : "no Slack secrets",
+      },
+    ];
   },
 };

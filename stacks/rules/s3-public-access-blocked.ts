@@ -13,7 +13,12 @@ export const s3PublicAccessBlocked: Rule = {
     );
     return blocks(stack, "aws_s3_bucket").map(([address]) => {
       const ok = blocked.has(address);
-      return { rule: "TA-S3-1", address, verdict: ok ? "compliant" : "non-compliant", message: ok ? "public access blocked" : `add an aws_s3_bucket_public_access_block with ${FLAGS.join(", ")} = true` };
+      return {
+        rule: "TA-S3-1",
+        address,
+        verdict: ok ? "compliant" : "non-compliant",
+        message: ok ? "public access blocked" : `add an aws_s3_bucket_public_access_block with ${FLAGS.join(", ")} = true`,
+      };
     });
   },
 };

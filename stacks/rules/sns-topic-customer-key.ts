@@ -8,6 +8,13 @@ export const snsTopicCustomerKey: Rule = {
     blocks(stack, "aws_sns_topic").map(([address, topic]) => {
       const key = topic.kms_master_key_id;
       const ok = typeof key === "string" && key.length > 0 && !/alias\/aws\/sns/.test(key);
-      return { rule: "TA-SNS1", address, verdict: ok ? "compliant" : "non-compliant", message: ok ? "encrypted with a customer-managed key" : "not encrypted, or under alias/aws/sns which EventBridge and CloudWatch cannot use" };
+      return {
+        rule: "TA-SNS1",
+        address,
+        verdict: ok ? "compliant" : "non-compliant",
+        message: ok
+          ? "encrypted with a customer-managed key"
+          : "not encrypted, or under alias/aws/sns which EventBridge and CloudWatch cannot use",
+      };
     }),
 };
