@@ -38,6 +38,9 @@ const ADMIN_EQUIVALENT_POLICIES = [
   "AdministratorAccess-Amplify",
 ];
 
+/** The `guardduty.existingDetectors` key of the credentials' own account (no `accounts`). */
+export const DEFAULT_ACCOUNT_KEY = "default";
+
 const NAME_PATTERN = /^[a-z][a-z0-9-]*[a-z0-9]$|^[a-z]$/;
 const ACCOUNT_ID = /^\d{12}$/;
 const ROLE_ARN = /^arn:(aws|aws-cn|aws-us-gov):iam::(\d{12}):role\/[\w+=,.@\/-]+$/;
@@ -88,6 +91,15 @@ const features = z.strictObject({
   runtimeMonitoring: z.boolean().default(false),
 });
 
+/** GuardDuty detector ids are 32 lowercase hex characters. */
+const DETECTOR_ID = /^[0-9a-f]{32}$/;
+const detectorId = z.string({ error: "use the detector id as a string of 32 hex characters" }).refine((s) => DETECTOR_ID.test(s), {
+  error: (issue) =>
+    DETECTOR_ID.test(String(issue.input).toLowerCase())
+      ? `GuardDuty detector ids are lower case; write ${String(issue.input).toLowerCase()}`
+      : `"${String(issue.input)}" is not a GuardDuty detector id (32 lowercase hex characters, e.g. 6ab0c1d2e3f4a5b6c7d8e9f0a1b2c3d4); list them with aws guardduty list-detectors --region <region>`,
+});
+
 const guardduty = z.strictObject({
   /**
    * false: the account already has a detector that someone else manages (an organization's
@@ -99,6 +111,11 @@ const guardduty = z.strictObject({
     .enum(["FIFTEEN_MINUTES", "ONE_HOUR", "SIX_HOURS"], { error: "use FIFTEEN_MINUTES, ONE_HOUR or SIX_HOURS" })
     .default("FIFTEEN_MINUTES"),
   features: features.default(() => features.parse({})),
+  /**
+   * Detectors that already exist, to adopt instead of create: account name (or `default` for the
+   * credentials' own account) -> region -> detector id. Checked against accounts and regions below.
+   */
+  existingDetectors: z.record(z.string(), z.record(z.string(), detectorId)).default({}),
 });
 
 const chatbot = z.strictObject({
@@ -284,6 +301,40 @@ export const configSchema = z
         else seenFloor.set(floor, i);
       });
 
+      const gd = c.guardduty;
+      const existing: unknown = gd?.existingDetectors;
+      if (existing && typeof existing === "object") {
+        const accountNames = Array.isArray(c.accounts) ? accounts.map((a) => a?.name).filter(str) : [DEFAULT_ACCOUNT_KEY];
+        for (const [accountKey, byRegion] of Object.entries(existing as Record<string, unknown>)) {
+          const path = ["guardduty", "existingDetectors", accountKey];
+          if (gd.manageDetector === false) {
+            issue(
+              path,
+              "manageDetector is false, so no detector is managed and none can be adopted; remove existingDetectors, or set manageDetector: true to adopt these detectors",
+            );
+            continue;
+          }
+          if (!accountNames.includes(accountKey)) {
+            issue(
+              path,
+              Array.isArray(c.accounts)
+                ? `"${accountKey}" is not an account name; use one of ${accountNames.join(", ")}`
+                : `"${accountKey}" is not an account name: without accounts, the one stack is the credentials' own account; write ${DEFAULT_ACCOUNT_KEY}`,
+            );
+          }
+          if (!byRegion || typeof byRegion !== "object") continue;
+          for (const r of Object.keys(byRegion)) {
+            if (regions.length > 0 && !regions.includes(r))
+              issue(
+                [...path, r],
+                KNOWN_REGIONS.has(r)
+                  ? `"${r}" is not one of regions; add it to regions or remove this detector`
+                  : `"${r}" is not an AWS region name; use one of ${regions.join(", ")}`,
+              );
+          }
+        }
+      }
+
       const b = c.backend;
       if (b && typeof b === "object") {
         if (b.type === "s3" && !b.s3)
@@ -352,3 +403,4 @@ export type AccountConfig = z.output<typeof account>;
 export type CloudTrailConfig = z.output<typeof cloudtrail>;
 export type BackendConfig = z.output<typeof backend>;
 export type GuardDutyFeatures = z.output<typeof features>;
+export type FindingPublishingFrequency = z.output<typeof guardduty>["findingPublishingFrequency"];

@@ -6,6 +6,8 @@ import { Aspects, TerraformStack } from "cdktf";
 import type { Construct } from "constructs";
 import type { AccountTarget, Config } from "../config/load";
 import { chatbotApiRegion, regionAlias } from "../config/regions";
+import { DEFAULT_ACCOUNT_KEY } from "../config/schema";
+import { severityFloor } from "../config/severity";
 import { AccountContext } from "./account-context";
 import { RequireExplicitProvider } from "./aspects/require-provider";
 import { configureBackend } from "./backend";
@@ -14,6 +16,7 @@ import { CloudTrailTrail } from "./constructs/cloudtrail-trail";
 import { LogMetricAlarms } from "./constructs/log-metric-alarms";
 import { RegionalAlerts } from "./constructs/regional-alerts";
 import { SlackNotifier } from "./constructs/slack-notifier";
+import type { DetectorSource } from "./guardduty/detector";
 import { createRegionalProviders, providerFor } from "./providers";
 
 export interface AccountStackProps {
@@ -38,9 +41,30 @@ export class AccountStack extends TerraformStack {
     const home = providerFor(providers, config.homeRegion);
     const context = new AccountContext(this, "account", { provider: home });
 
+    const detectorSettings = {
+      findingPublishingFrequency: config.guardduty.findingPublishingFrequency,
+      features: config.guardduty.features,
+    };
+    const adopted = config.guardduty.existingDetectors[account.name ?? DEFAULT_ACCOUNT_KEY] ?? {};
+    const detectorIn = (region: string): DetectorSource => {
+      if (!config.guardduty.manageDetector) return { type: "external" };
+      const existing = adopted[region];
+      return existing === undefined
+        ? { type: "create", settings: detectorSettings }
+        : { type: "adopt", detectorId: existing, settings: detectorSettings };
+    };
+    const minSeverity = severityFloor(config.guardduty.minSeverity);
     this.regional = config.regions.map(
       (region) =>
-        new RegionalAlerts(this, regionAlias(region), { provider: providerFor(providers, region), region, account: context, config }),
+        new RegionalAlerts(this, regionAlias(region), {
+          provider: providerFor(providers, region),
+          region,
+          account: context,
+          project: config.project,
+          detector: detectorIn(region),
+          minSeverity,
+          emails: config.notifications.emails,
+        }),
     );
 
     if (chatbot && chatbotRegion) {

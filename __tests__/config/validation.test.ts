@@ -35,6 +35,7 @@ describe("config validation", () => {
         lambdaNetworkLogs: true,
         runtimeMonitoring: false,
       },
+      existingDetectors: {},
     });
     expect(c.backend).toEqual({ type: "local" });
     expect(c.accounts).toEqual([{}]);
@@ -234,6 +235,50 @@ describe("config validation", () => {
       "backend.cloud.workspacePrefix",
       /90/,
     ],
+    [
+      "an adopted detector in an account not in accounts",
+      withBase(
+        `accounts: [{ name: prod, id: "111111111111" }]\nguardduty: { existingDetectors: { staging: { us-east-1: ${"a".repeat(32)} } } }`,
+      ),
+      "guardduty.existingDetectors.staging",
+      /not an account name; use one of prod/,
+    ],
+    [
+      "an adopted detector under an account name when the stack is the credentials' own account",
+      withBase(`guardduty: { existingDetectors: { prod: { us-east-1: ${"a".repeat(32)} } } }`),
+      "guardduty.existingDetectors.prod",
+      /write default/,
+    ],
+    [
+      "an adopted detector in a region not in regions",
+      withBase(`guardduty: { existingDetectors: { default: { eu-north-1: ${"a".repeat(32)} } } }`),
+      "guardduty.existingDetectors.default.eu-north-1",
+      /not one of regions; add it to regions/,
+    ],
+    [
+      "an adopted detector in a region that does not exist",
+      withBase(`guardduty: { existingDetectors: { default: { eu-norht-1: ${"a".repeat(32)} } } }`),
+      "guardduty.existingDetectors.default.eu-norht-1",
+      /not an AWS region name; use one of us-east-1, eu-west-1/,
+    ],
+    [
+      "a malformed detector id",
+      withBase(`guardduty: { existingDetectors: { default: { us-east-1: 6ab0c1d2-e3f4 } } }`),
+      "guardduty.existingDetectors.default.us-east-1",
+      /not a GuardDuty detector id \(32 lowercase hex/,
+    ],
+    [
+      "a detector id in upper case",
+      withBase(`guardduty: { existingDetectors: { default: { us-east-1: ${"A".repeat(32)} } } }`),
+      "guardduty.existingDetectors.default.us-east-1",
+      /lower case; write a{32}/,
+    ],
+    [
+      "adoption together with manageDetector: false",
+      withBase(`guardduty: { manageDetector: false, existingDetectors: { default: { us-east-1: ${"a".repeat(32)} } } }`),
+      "guardduty.existingDetectors.default",
+      /manageDetector is false.*set manageDetector: true/,
+    ],
   ];
 
   test.each(failing)("refuses %s, naming the field and the fix", (_what, yaml, path, fix) => {
@@ -307,5 +352,14 @@ cloudtrail: { logGroup: { name: aws-cloudtrail-logs, region: eu-west-1 }, cisAla
 backend: { type: s3, s3: { bucket: my-tfstate, region: us-east-1, dynamodbTable: tf-locks } }
 `),
     ).toEqual([]);
+  });
+
+  test("adopting detectors of the credentials' own account (default) or of a listed account passes", () => {
+    const id = "6ab0c1d2e3f4a5b6c7d8e9f0a1b2c3d4";
+    expect(problems(withBase(`guardduty: { existingDetectors: { default: { eu-west-1: ${id} } } }`))).toEqual([]);
+    const c = parseConfig(
+      withBase(`accounts: [{ name: prod, id: "111111111111" }]\nguardduty: { existingDetectors: { prod: { us-east-1: ${id} } } }`),
+    );
+    expect(c.guardduty.existingDetectors).toEqual({ prod: { "us-east-1": id } });
   });
 });
