@@ -3,11 +3,12 @@
  * each with its path and its fix; nothing is synthesized from a config with a problem.
  */
 import { readFileSync } from "node:fs";
+import { distance } from "fastest-levenshtein";
 import { parseDocument } from "yaml";
 import { z } from "zod";
 import { configSchema, type ParsedConfig } from "./schema";
 import { DEFAULT_REGIONS } from "./regions";
-import { logAlarmSpecs, type LogAlarmSpec } from "../stacks/cloudtrail/log-alarms";
+import { logAlarmSpecs, type LogAlarmSpec } from "../detection/log-alarms";
 
 export const DEFAULT_CONFIG_PATH = "threat-alerts.yaml";
 export const CONFIG_PATH_ENV = "THREAT_ALERTS_CONFIG";
@@ -177,7 +178,7 @@ function closest(word: string, candidates: readonly string[]): string | undefine
   if (abbreviated.length === 1) return abbreviated[0];
   let best: { c: string; d: number } | undefined;
   for (const c of candidates) {
-    const d = editDistance(word.toLowerCase(), c.toLowerCase());
+    const d = distance(word.toLowerCase(), c.toLowerCase());
     if (!best || d < best.d) best = { c, d };
   }
   return best && best.d <= Math.max(2, Math.floor(word.length / 3)) ? best.c : undefined;
@@ -187,18 +188,4 @@ function isSubsequence(short: string, long: string): boolean {
   let i = 0;
   for (const ch of long) if (ch === short[i]) i++;
   return i === short.length;
-}
-
-function editDistance(a: string, b: string): number {
-  const row = Array.from({ length: b.length + 1 }, (_, j) => j);
-  for (let i = 1; i <= a.length; i++) {
-    let prev = row[0];
-    row[0] = i;
-    for (let j = 1; j <= b.length; j++) {
-      const tmp = row[j];
-      row[j] = Math.min(row[j] + 1, row[j - 1] + 1, prev + (a[i - 1] === b[j - 1] ? 0 : 1));
-      prev = tmp;
-    }
-  }
-  return row[b.length];
 }

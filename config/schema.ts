@@ -4,30 +4,10 @@
  */
 import { z } from "zod";
 import { DEFAULT_REGIONS, KNOWN_REGIONS } from "./regions";
-import { severityFloor, SEVERITY_WORDS, type SeverityWord } from "./severity";
+import { severityFloor, SEVERITY_WORDS, type SeverityWord } from "../detection/severity";
 import { maxProjectLength, names as derivedNames } from "./names";
-import { AllowListError, consoleLoginAllowListPattern } from "../stacks/cloudtrail/log-alarms";
-
-/** Alarm names of the CloudTrail metric-filter alarms (Security Hub CloudWatch.1-14, CIS 4.15, allow-list). */
-export const LOG_ALARM_NAMES = [
-  "RootAccountUsage",
-  "UnauthorizedApiCalls",
-  "ConsoleSigninWithoutMfa",
-  "IamPolicyChanges",
-  "CloudTrailChanges",
-  "ConsoleAuthFailures",
-  "CmkDisableOrDeletion",
-  "S3BucketPolicyChanges",
-  "ConfigChanges",
-  "SecurityGroupChanges",
-  "NaclChanges",
-  "NetworkGatewayChanges",
-  "RouteTableChanges",
-  "VpcChanges",
-  "OrganizationsChanges",
-  "ConsoleLoginOutsideAllowList",
-] as const;
-export type LogAlarmName = (typeof LOG_ALARM_NAMES)[number];
+import { AllowListError, consoleLoginAllowListPattern } from "../detection/console-allow-list";
+import { LOG_ALARM_NAMES } from "../detection/log-alarms";
 
 /** AWS managed policies that can change the account, or grant themselves the power to: never a guardrail. */
 const ADMIN_EQUIVALENT_POLICIES = [

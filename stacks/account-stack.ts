@@ -7,7 +7,7 @@ import type { Construct } from "constructs";
 import type { AccountTarget, Config } from "../config/load";
 import { chatbotApiRegion, regionAlias } from "../config/regions";
 import { DEFAULT_ACCOUNT_KEY } from "../config/schema";
-import { severityFloor } from "../config/severity";
+import { severityFloor } from "../detection/severity";
 import { AccountContext } from "./account-context";
 import { RequireExplicitProvider } from "./aspects/require-provider";
 import { configureBackend } from "./backend";

@@ -1,15 +1,9 @@
 import { readdirSync, readFileSync } from "node:fs";
 import { join } from "node:path";
-import type { CloudTrailConfig, LogAlarmName } from "../../config/schema";
+import type { CloudTrailConfig } from "../../config/schema";
 import { configSchema } from "../../config/schema";
-import {
-  AllowListError,
-  consoleLoginAllowListPattern,
-  LOG_METRICS_NAMESPACE,
-  logAlarmSpecs,
-  MAX_FILTER_PATTERN_LENGTH,
-  type LogAlarmSpec,
-} from "../../stacks/cloudtrail/log-alarms";
+import { AllowListError, consoleLoginAllowListPattern, MAX_FILTER_PATTERN_LENGTH } from "../../detection/console-allow-list";
+import { LOG_METRICS_NAMESPACE, logAlarmSpecs, type LogAlarmName, type LogAlarmSpec } from "../../detection/log-alarms";
 import { matchesFilterPattern, parseFilterPattern } from "../helpers/logs-filter";
 
 /** The cloudtrail section as the config loader produces it (defaults applied by the real schema). */

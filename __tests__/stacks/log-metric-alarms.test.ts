@@ -1,5 +1,5 @@
 import { parseConfig } from "../../config/load";
-import { LOG_METRICS_NAMESPACE } from "../../stacks/cloudtrail/log-alarms";
+import { LOG_METRICS_NAMESPACE } from "../../detection/log-alarms";
 import { checkRules } from "../../stacks/rules";
 import { checkAgainstSchema } from "../helpers/schema-check";
 import { referenced, resources, synthConfig, type Synthesized, type TfJson } from "../helpers/synth";

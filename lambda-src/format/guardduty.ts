@@ -1,3 +1,4 @@
+import { severityBand } from "../../detection/severity";
 import type { Envelope, Origin } from "../parse";
 import type { GuardDutyAction, GuardDutyFinding, GuardDutyResource, RemoteIp } from "../schemas/guardduty";
 import { accountLabel, consoleUrl, partitionOf } from "./aws";
@@ -7,13 +8,11 @@ import type { FormatOptions, Formatted } from "./types";
 
 export type SeverityLabel = "Low" | "Medium" | "High" | "Critical" | "Unknown";
 
-/** GuardDuty's severity bands. https://docs.aws.amazon.com/guardduty/latest/ug/guardduty_findings-severity.html */
+const LABELS = { CRITICAL: "Critical", HIGH: "High", MEDIUM: "Medium", LOW: "Low" } as const;
+
+/** GuardDuty's severity bands (detection/severity.ts). */
 export function severityLabel(severity: number): SeverityLabel {
-  if (!Number.isFinite(severity)) return "Unknown";
-  if (severity >= 9) return "Critical";
-  if (severity >= 7) return "High";
-  if (severity >= 4) return "Medium";
-  return "Low";
+  return Number.isFinite(severity) ? LABELS[severityBand(severity)] : "Unknown";
 }
 
 export const SEVERITY_EMOJI: Record<SeverityLabel, string> = {

@@ -11,7 +11,7 @@ export interface AlertRuleProps {
   readonly provider: AwsProvider;
   readonly name: string;
   readonly description: string;
-  /** The event pattern, as a plain object (see event-patterns.ts). */
+  /** The event pattern, as a plain object (see detection/event-patterns.ts). */
   readonly eventPattern: Record<string, unknown>;
   /** The topic in the rule's own region (EventBridge targets are regional). */
   readonly topic: AlertTopic;

@@ -1,14 +1,14 @@
 /**
  * CloudTrail metric filters on a CloudWatch Logs group, each with an alarm that publishes to the
  * region's alert topic (whose key policy already lets CloudWatch use it). The patterns, thresholds
- * and descriptions come from stacks/cloudtrail/log-alarms.ts; docs/cloudtrail-alarms.md lists them.
+ * and descriptions come from detection/log-alarms.ts; docs/cloudtrail-alarms.md lists them.
  */
 import { Construct } from "constructs";
 import { CloudwatchLogMetricFilter } from "@cdktf/provider-aws/lib/cloudwatch-log-metric-filter";
 import { CloudwatchMetricAlarm } from "@cdktf/provider-aws/lib/cloudwatch-metric-alarm";
 import type { AwsProvider } from "@cdktf/provider-aws/lib/provider";
 import { names } from "../../config/names";
-import type { LogAlarmSpec } from "../cloudtrail/log-alarms";
+import type { LogAlarmSpec } from "../../detection/log-alarms";
 import type { AlertTopic } from "./alert-topic";
 
 export interface LogMetricAlarmsProps {

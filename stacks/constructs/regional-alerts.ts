@@ -7,7 +7,7 @@
 import { Construct } from "constructs";
 import type { AwsProvider } from "@cdktf/provider-aws/lib/provider";
 import { names } from "../../config/names";
-import { guardDutyFindingPattern } from "../event-patterns";
+import { guardDutyFindingPattern } from "../../detection/event-patterns";
 import { regionDetector, type DetectorSource, type IDetector } from "../guardduty/detector";
 import { AlertRule } from "./alert-rule";
 import { AlertTopic } from "./alert-topic";

@@ -20,7 +20,7 @@ import { SnsTopicSubscription } from "@cdktf/provider-aws/lib/sns-topic-subscrip
 import { SqsQueue } from "@cdktf/provider-aws/lib/sqs-queue";
 import type { AccountContext } from "../account-context";
 import { names } from "../../config/names";
-import { severityFloor, type SeverityWord } from "../../config/severity";
+import { severityFloor, type SeverityWord } from "../../detection/severity";
 import { bundleNotifier, NOTIFIER_HANDLER } from "../notifier/bundle";
 import type { AlertTopic } from "./alert-topic";
 import { ServiceRole } from "./service-role";

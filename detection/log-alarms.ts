@@ -13,7 +13,7 @@
  *   https://github.com/mitre/aws-foundations-cis-baseline/blob/0f7fa40d41ab921df1a48b06ec1447fbae557e0f/controls/aws-foundations-cis-4.15.rb
  * - Filter pattern syntax: https://docs.aws.amazon.com/AmazonCloudWatch/latest/logs/FilterAndPatternSyntax.html
  */
-import type { CloudTrailConfig, LogAlarmName } from "../../config/schema";
+import { consoleLoginAllowListPattern, MAX_FILTER_PATTERN_LENGTH } from "./console-allow-list";
 
 /** One metric filter plus its alarm. */
 export interface LogAlarmSpec {
@@ -43,26 +43,11 @@ export interface LogAlarmSpecs {
  */
 export const LOG_METRICS_NAMESPACE = "LogMetrics";
 
-/** CloudWatch Logs PutMetricFilter: filterPattern "Maximum length of 1024". AlarmDescription: 1024. */
-export const MAX_FILTER_PATTERN_LENGTH = 1024;
+/** CloudWatch PutMetricAlarm: AlarmDescription "Maximum length of 1024". */
 export const MAX_ALARM_DESCRIPTION_LENGTH = 1024;
 
-const ALLOWED_IPS_PATH = "cloudtrail.consoleLogin.allowedIps";
-
-/** A refused `consoleLogin.allowedIps` entry, meant to be shown as a config error (no stack trace). */
-export class AllowListError extends Error {
-  /** Every problem found, each with the config path it is about. */
-  readonly issues: readonly { readonly path: string; readonly message: string }[];
-
-  constructor(issues: readonly { readonly path: string; readonly message: string }[]) {
-    super(issues.map((i) => `${i.path}: ${i.message}`).join("\n"));
-    this.name = "AllowListError";
-    this.issues = issues;
-  }
-}
-
-interface CisAlarm {
-  readonly name: Exclude<LogAlarmName, "ConsoleLoginOutsideAllowList">;
+interface CisAlarm<Name extends string = string> {
+  readonly name: Name;
   readonly control: string;
   /** What it means and what to do; the flavour note is appended. */
   readonly description: string;
@@ -97,7 +82,7 @@ const IAM_POLICY_EVENTS = [
   "DetachGroupPolicy",
 ] as const;
 
-const CIS_ALARMS: readonly CisAlarm[] = [
+const CATALOGUE = [
   {
     name: "RootAccountUsage",
     control: "CloudWatch.1",
@@ -256,19 +241,50 @@ const CIS_ALARMS: readonly CisAlarm[] = [
       "UpdateOrganizationalUnit",
     ])}) }`,
   },
-];
+] as const satisfies readonly CisAlarm[];
+
+/** The CIS / Security Hub alarms' names, from the catalogue itself. */
+export type CisAlarmName = (typeof CATALOGUE)[number]["name"];
+const CIS_ALARMS: readonly CisAlarm<CisAlarmName>[] = CATALOGUE;
+
+/** The console allow-list alarm (no control: our own). */
+export const CONSOLE_LOGIN_ALARM = "ConsoleLoginOutsideAllowList";
+
+/** Every CloudTrail metric-filter alarm's name: the catalogue's, then the allow-list alarm. */
+export type LogAlarmName = CisAlarmName | typeof CONSOLE_LOGIN_ALARM;
+export const LOG_ALARM_NAMES: readonly LogAlarmName[] = [...CIS_ALARMS.map((a) => a.name), CONSOLE_LOGIN_ALARM];
+
+/** A per-alarm override from `cloudtrail.alarms`. */
+export interface LogAlarmOverride {
+  /** false removes the alarm. @default true */
+  readonly enabled?: boolean;
+  /** @default the alarm's own (1 for the CIS alarms; see the catalogue for tuned ones) */
+  readonly threshold?: number;
+  /** Whole minutes, in seconds. @default 300 */
+  readonly periodSec?: number;
+  /** @default 1 */
+  readonly evaluationPeriods?: number;
+}
+
+/** What the alarm set is built from (the `cloudtrail` config section has this shape). */
+export interface LogAlarmSettings {
+  /** strict: the exact CIS patterns; tuned: with documented noise exclusions; off: none. */
+  readonly cisAlarms: "strict" | "tuned" | "off";
+  /** The console allow-list alarm. @default undefined: no allow-list alarm */
+  readonly consoleLogin?: { readonly allowedIps: readonly string[] };
+  /** Overrides by alarm name. */
+  readonly alarms: Readonly<Partial<Record<LogAlarmName, LogAlarmOverride>>>;
+}
 
 /** Security Hub and CIS: threshold 1, period 300 s, 1 evaluation period. */
 const CIS_ALARM_SHAPE = { threshold: 1, periodSec: 300, evaluationPeriods: 1 } as const;
-
-const CONSOLE_LOGIN_SUCCESS = `($.eventName = "ConsoleLogin") && ($.responseElements.ConsoleLogin = "Success")`;
 
 /**
  * The CloudTrail log alarms for a config: the CIS alarms in the `cisAlarms` flavour, the console
  * allow-list alarm when `consoleLogin` is set, then `alarms` overrides (enabled: false removes one).
  * @throws AllowListError when an `allowedIps` entry can't be expressed as a filter pattern.
  */
-export function logAlarmSpecs(ct: CloudTrailConfig): LogAlarmSpecs {
+export function logAlarmSpecs(ct: LogAlarmSettings): LogAlarmSpecs {
   const warnings: string[] = [];
   const specs: LogAlarmSpec[] = [];
 
@@ -302,7 +318,7 @@ export function logAlarmSpecs(ct: CloudTrailConfig): LogAlarmSpecs {
     const { pattern, warnings: allowListWarnings } = consoleLoginAllowListPattern(ct.consoleLogin.allowedIps);
     warnings.push(...allowListWarnings);
     specs.push({
-      name: "ConsoleLoginOutsideAllowList",
+      name: CONSOLE_LOGIN_ALARM,
       description:
         ct.consoleLogin.allowedIps.length === 0
           ? "Someone signed in to the AWS console (cloudtrail.consoleLogin.allowedIps is empty, so every successful sign-in alarms). Check that the user and sourceIPAddress are expected; list your office or VPN addresses in allowedIps to alarm only on the others."
@@ -315,7 +331,7 @@ export function logAlarmSpecs(ct: CloudTrailConfig): LogAlarmSpecs {
   }
 
   const present = new Set(specs.map((s) => s.name));
-  for (const [name, override] of Object.entries(ct.alarms) as [LogAlarmName, { enabled?: boolean }][]) {
+  for (const [name, override] of Object.entries(ct.alarms) as [LogAlarmName, LogAlarmOverride][]) {
     if (present.has(name) || override.enabled === false) continue;
     const why =
       name === "ConsoleLoginOutsideAllowList"
@@ -344,175 +360,4 @@ export function logAlarmSpecs(ct: CloudTrailConfig): LogAlarmSpecs {
       throw new Error(`${s.name}: description is ${s.description.length} characters (max ${MAX_ALARM_DESCRIPTION_LENGTH})`);
   }
   return { specs: result, warnings };
-}
-
-/**
- * The filter pattern for a successful console sign-in from none of `allowedIps`.
- *
- * Each entry becomes `($.sourceIPAddress != "<value>")`. The CloudWatch Logs docs use exactly this
- * form to find "the IP address being outside the subnet 123.123 prefix": `{ $.sourceIPAddress != 123.123.* }`
- * (https://docs.aws.amazon.com/AmazonCloudWatch/latest/logs/matching-terms-json-log-events.html;
- * archived: https://github.com/awsdocs/amazon-cloudwatch-logs-user-guide/blob/1487b9496d8366bf7039a1efbeeb3a0702b42c50/doc_source/FilterAndPatternSyntax.md),
- * so `*` works inside `!=`. The same page says `*` matches text "at, before, or after a search term"
- * and "Ev*ent will only match the actual string Ev*ent", which is why wildcards may only replace
- * whole trailing octets here.
- * @throws AllowListError listing every refused entry.
- */
-export function consoleLoginAllowListPattern(allowedIps: readonly string[]): { pattern: string; warnings: string[] } {
-  const issues: { path: string; message: string }[] = [];
-  const values: string[] = [];
-  const seen = new Map<string, number>();
-  allowedIps.forEach((raw, i) => {
-    const path = `${ALLOWED_IPS_PATH}[${i}]`;
-    const r = allowListValue(raw);
-    if ("error" in r) {
-      issues.push({ path, message: r.error });
-      return;
-    }
-    const earlier = seen.get(r.value);
-    if (earlier !== undefined) {
-      issues.push({ path, message: `"${raw}" matches the same addresses as ${ALLOWED_IPS_PATH}[${earlier}]; remove one` });
-      return;
-    }
-    seen.set(r.value, i);
-    values.push(r.value);
-  });
-  if (issues.length > 0) throw new AllowListError(issues);
-
-  if (values.length === 0) {
-    return {
-      pattern: `{ ${CONSOLE_LOGIN_SUCCESS} }`,
-      warnings: [
-        `${ALLOWED_IPS_PATH} is empty, so every successful console sign-in alarms (ConsoleLoginOutsideAllowList); list your office or VPN addresses to alarm only on the others`,
-      ],
-    };
-  }
-  const build = (vs: readonly string[]) => `{ ${CONSOLE_LOGIN_SUCCESS}${vs.map((v) => ` && ($.sourceIPAddress != "${v}")`).join("")} }`;
-  const pattern = build(values);
-  if (pattern.length > MAX_FILTER_PATTERN_LENGTH) {
-    let fit = 0;
-    while (fit < values.length && build(values.slice(0, fit + 1)).length <= MAX_FILTER_PATTERN_LENGTH) fit++;
-    throw new AllowListError([
-      {
-        path: ALLOWED_IPS_PATH,
-        message: `the ${values.length} entries make a ${pattern.length}-character filter pattern, but CloudWatch Logs allows at most ${MAX_FILTER_PATTERN_LENGTH}; only the first ${fit} entries fit. Merge neighbouring addresses into wider ranges (for example several x.y.z.0/24 into x.y.0.0/16) or sign in through a VPN with fewer egress addresses`,
-      },
-    ]);
-  }
-  return { pattern, warnings: [] };
-}
-
-const OCTET = /^(0|[1-9]\d{0,2})$/;
-const isOctet = (s: string) => OCTET.test(s) && Number(s) <= 255;
-
-/** The `sourceIPAddress` value for one entry, or why it is refused. */
-function allowListValue(raw: string): { value: string } | { error: string } {
-  const s = raw.trim();
-  if (s === "")
-    return {
-      error: `the entry is empty; write an IPv4 address like 198.51.100.7, a wildcard like 198.51.100.*, or a CIDR like 198.51.100.0/24`,
-    };
-  if (s === "*" || s === "0.0.0.0/0" || s === "::/0") {
-    return {
-      error: `"${raw}" allows every address, so the alarm could never fire; to turn it off remove cloudtrail.consoleLogin, or set cloudtrail.alarms.ConsoleLoginOutsideAllowList.enabled: false`,
-    };
-  }
-  if (s.includes(":")) return ipv6Value(raw, s);
-
-  const cidr = /^([^/]+)\/(\d{1,2})$/.exec(s);
-  if (cidr) return ipv4CidrValue(raw, cidr[1]!, Number(cidr[2]));
-  if (s.includes("/")) return { error: `"${raw}" is not a CIDR; write it like 198.51.100.0/24 (prefix length 8, 16, 24 or 32)` };
-
-  const parts = s.split(".");
-  if (parts.length === 4 && parts.every(isOctet)) return { value: s };
-  if (parts.length >= 2 && parts.length <= 4 && parts[parts.length - 1] === "*" && parts.slice(0, -1).every(isOctet)) return { value: s };
-  if (s.includes("*")) {
-    return {
-      error: `"${raw}" is not a supported wildcard: "*" may only replace whole octets at the end, like 198.51.100.* or 10.*, because CloudWatch Logs treats a "*" elsewhere as a literal character (and 198.51.100.1* would also match 198.51.100.100-199)`,
-    };
-  }
-  if (parts.length === 4 && parts.every((p) => /^\d+$/.test(p))) {
-    const bad = parts.find((p) => !isOctet(p))!;
-    return {
-      error: `"${raw}" is not an IPv4 address: "${bad}" ${Number(bad) > 255 ? "is above 255" : "has a leading zero (CloudTrail writes 10.0.0.1, never 10.000.000.001)"}`,
-    };
-  }
-  return {
-    error: `"${raw}" is not an IP address; write an IPv4 address like 198.51.100.7, a wildcard like 198.51.100.*, a CIDR like 198.51.100.0/24, or an IPv6 address like 2001:db8::1`,
-  };
-}
-
-function ipv4CidrValue(raw: string, address: string, prefix: number): { value: string } | { error: string } {
-  const parts = address.split(".");
-  if (parts.length !== 4 || !parts.every(isOctet))
-    return { error: `"${raw}" is not a CIDR: "${address}" is not an IPv4 address; write it like 198.51.100.0/24` };
-  if (prefix > 32) return { error: `"${raw}" has prefix length ${prefix}; an IPv4 prefix is 0 to 32` };
-  const n = parts.reduce((acc, p) => acc * 256 + Number(p), 0);
-  const size = 2 ** (32 - prefix);
-  const network = n - (n % size);
-  const dotted = (v: number) => [24, 16, 8, 0].map((shift) => Math.floor(v / 2 ** shift) % 256).join(".");
-  if (network !== n) return { error: `"${raw}" has host bits set after the /${prefix}; did you mean ${dotted(network)}/${prefix}?` };
-  if (prefix % 8 === 0) {
-    if (prefix === 32) return { value: address };
-    return { value: `${parts.slice(0, prefix / 8).join(".")}.*` };
-  }
-  // Filter patterns only have string prefixes, so a range must end on an octet boundary.
-  const narrower = Math.ceil(prefix / 8) * 8;
-  const wider = Math.floor(prefix / 8) * 8;
-  const count = 2 ** (narrower - prefix);
-  const step = 2 ** (32 - narrower);
-  const first = `${dotted(network)}/${narrower}`;
-  const last = `${dotted(network + (count - 1) * step)}/${narrower}`;
-  const widen = wider === 0 ? "" : ` or widen it to ${dotted(network - (network % 2 ** (32 - wider)))}/${wider}`;
-  return {
-    error: `"${raw}": a /${prefix} can't be written as a filter pattern, which only matches whole octets (/8, /16, /24, /32). Split ${address}/${prefix} into ${count} /${narrower}s (${first} ... ${last})${widen}`,
-  };
-}
-
-/**
- * IPv6: exact addresses only, written in the RFC 5952 form (lower case, longest zero run as "::").
- * A prefix wildcard is refused because the text of an address depends on "::" compression, so
- * "2001:db8:0:*" would not match 2001:db8::1 although it is inside 2001:db8::/48.
- */
-function ipv6Value(raw: string, s: string): { value: string } | { error: string } {
-  if (s.includes("*") || s.includes("/")) {
-    return {
-      error: `"${raw}": IPv6 ranges and wildcards aren't supported, because "::" compression changes the text of addresses inside a prefix and filter patterns compare text; list exact IPv6 addresses like 2001:db8::1`,
-    };
-  }
-  const groups = parseIpv6(s);
-  if (!groups) return { error: `"${raw}" is not an IPv6 address; write it like 2001:db8::1` };
-  return { value: formatIpv6(groups) };
-}
-
-function parseIpv6(s: string): number[] | undefined {
-  const halves = s.split("::");
-  if (halves.length > 2) return undefined;
-  const parse = (h: string) => (h === "" ? [] : h.split(":"));
-  const head = parse(halves[0]!);
-  const tail = halves.length === 2 ? parse(halves[1]!) : [];
-  const all = [...head, ...tail];
-  if (!all.every((g) => /^[0-9a-fA-F]{1,4}$/.test(g))) return undefined;
-  if (halves.length === 1 && all.length !== 8) return undefined;
-  if (halves.length === 2 && all.length > 7) return undefined;
-  const zeros = new Array<number>(8 - all.length).fill(0);
-  return [...head.map((g) => parseInt(g, 16)), ...(halves.length === 2 ? zeros : []), ...tail.map((g) => parseInt(g, 16))];
-}
-
-/** RFC 5952 section 4: lower case, no leading zeros, the longest run (2+) of zero groups as "::". */
-function formatIpv6(groups: number[]): string {
-  let best = { start: -1, len: 0 };
-  for (let i = 0; i < 8;) {
-    if (groups[i] !== 0) {
-      i++;
-      continue;
-    }
-    let j = i;
-    while (j < 8 && groups[j] === 0) j++;
-    if (j - i > best.len) best = { start: i, len: j - i };
-    i = j;
-  }
-  const hex = groups.map((g) => g.toString(16));
-  if (best.len < 2) return hex.join(":");
-  return `${hex.slice(0, best.start).join(":")}::${hex.slice(best.start + best.len).join(":")}`;
 }
