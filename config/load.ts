@@ -103,7 +103,9 @@ export function validateConfig(raw: unknown, file = "<config>"): Config {
         ),
       );
     }
-    logAlarms = { region: c.cloudtrail.logGroup?.region ?? c.homeRegion, specs };
+    // A created trail's log group is in homeRegion; an existing one where the config says.
+    const region = c.cloudtrail.createTrail ? c.homeRegion : (c.cloudtrail.logGroup.region ?? c.homeRegion);
+    logAlarms = { region, specs };
   }
   return {
     ...c,

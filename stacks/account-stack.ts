@@ -79,15 +79,20 @@ export class AccountStack extends TerraformStack {
       });
     }
 
-    const alertsIn = (region: string) => this.regional.find((r) => r.region === region)!;
+    const alertsIn = (region: string) => {
+      const scope = this.regional.find((r) => r.region === region);
+      if (!scope) throw new Error(`internal: no regional alerts for ${region}`);
+      return scope;
+    };
 
-    if (config.logAlarms) {
+    const cloudtrail = config.cloudtrail;
+    if (cloudtrail && config.logAlarms) {
       const { region, specs } = config.logAlarms;
       const provider = providerFor(providers, region);
       // An existing trail's log group by name, or the trail this stack creates (in homeRegion).
-      const logGroupName = config.cloudtrail?.createTrail
+      const logGroupName = cloudtrail.createTrail
         ? new CloudTrailTrail(this, "cloudtrail", { provider, region, account: context, project: config.project }).logGroup.name
-        : config.cloudtrail!.logGroup!.name;
+        : cloudtrail.logGroup.name;
       new LogMetricAlarms(this, "cloudtrail-alarms", {
         provider,
         project: config.project,

@@ -20,7 +20,7 @@ export function configureBackend(stack: TerraformStack, stackName: string, backe
       new LocalBackend(stack, { path: `terraform.${stackName}.tfstate` });
       break;
     case "s3": {
-      const s3 = backend.s3!;
+      const s3 = backend.s3;
       const key = [s3.keyPrefix.replace(/\/+$/, ""), `${stackName}.tfstate`].filter(Boolean).join("/");
       const b = new S3Backend(stack, { bucket: s3.bucket, region: s3.region, key, encrypt: true, dynamodbTable: s3.dynamodbTable });
       if (!s3.dynamodbTable) {
@@ -31,7 +31,7 @@ export function configureBackend(stack: TerraformStack, stackName: string, backe
       break;
     }
     case "cloud": {
-      const cloud = backend.cloud!;
+      const cloud = backend.cloud;
       new CloudBackend(stack, {
         organization: cloud.organization,
         hostname: cloud.hostname,

@@ -354,6 +354,48 @@ backend: { type: s3, s3: { bucket: my-tfstate, region: us-east-1, dynamodbTable:
     ).toEqual([]);
   });
 
+  test("backend settings stay under their type's name in YAML and parse to that type only", () => {
+    const s3 = parseConfig(withBase("backend: { type: s3, s3: { bucket: my-tfstate, region: us-east-1 } }")).backend;
+    expect(s3).toEqual({ type: "s3", s3: { bucket: "my-tfstate", region: "us-east-1", keyPrefix: "threat-alerts" } });
+    const cloud = parseConfig(withBase("backend: { type: cloud, cloud: { organization: my-org } }")).backend;
+    expect(cloud).toEqual({ type: "cloud", cloud: { organization: "my-org", workspacePrefix: "threat-alerts-" } });
+    expect(parseConfig(withBase("backend: {}")).backend).toEqual({ type: "local" });
+  });
+
+  test("the CloudTrail section parses to one log source: an existing log group, or a created trail", () => {
+    const existing = parseConfig(withBase("cloudtrail: { logGroup: { name: trail-logs } }")).cloudtrail;
+    expect(existing).toMatchObject({ createTrail: false, logGroup: { name: "trail-logs" } });
+    const created = parseConfig(withBase("cloudtrail: { createTrail: true }")).cloudtrail;
+    expect(created).toMatchObject({ createTrail: true });
+    expect(created).not.toHaveProperty("logGroup");
+  });
+
+  test("section rules and cross-section rules report in the same run as field errors", () => {
+    const found = problems(`
+project: acme
+homeRegion: us-east-1
+regions: [us-east-1]
+guardduty: { minSeverity: 12, existingDetectors: { prod: { us-east-1: ${"a".repeat(32)} } } }
+notifications: { emails: [a@example.com, A@example.com, nope] }
+cloudtrail: { logGroup: { name: t, region: eu-west-1 }, createTrail: true, cisAlarms: loose }
+backend: { type: s3, cloud: { organization: 5 } }
+`);
+    expect(found.map((p) => p.split(":")[0]).sort()).toEqual(
+      [
+        "backend.cloud",
+        "backend.cloud.organization",
+        "backend.s3",
+        "cloudtrail.cisAlarms",
+        "cloudtrail.createTrail",
+        "cloudtrail.logGroup.region",
+        "guardduty.existingDetectors.prod",
+        "guardduty.minSeverity",
+        "notifications.emails[1]",
+        "notifications.emails[2]",
+      ].sort(),
+    );
+  });
+
   test("adopting detectors of the credentials' own account (default) or of a listed account passes", () => {
     const id = "6ab0c1d2e3f4a5b6c7d8e9f0a1b2c3d4";
     expect(problems(withBase(`guardduty: { existingDetectors: { default: { eu-west-1: ${id} } } }`))).toEqual([]);
