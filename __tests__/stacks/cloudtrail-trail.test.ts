@@ -145,6 +145,10 @@ describe("the CloudTrail trail construct", () => {
       expect(rule.bucket_key_enabled).toBe(true);
     });
 
+    test("disables ACLs: the bucket owner owns every log file (BucketOwnerEnforced)", () => {
+      expect(ofBucket("aws_s3_bucket_ownership_controls").rule).toEqual({ object_ownership: "BucketOwnerEnforced" });
+    });
+
     test("is versioned", () => {
       expect(ofBucket("aws_s3_bucket_versioning").versioning_configuration.status).toBe("Enabled");
     });
@@ -158,7 +162,8 @@ describe("the CloudTrail trail construct", () => {
       }
       const enabled = rules.filter((r) => r.status === "Enabled");
       expect(enabled.flatMap((r) => r.transition ?? [])).toEqual([{ days: 90, storage_class: "GLACIER_IR" }]);
-      expect(enabled.flatMap((r) => r.noncurrent_version_expiration ?? [])).toEqual([{ noncurrent_days: 90 }]);
+      // A deleted or overwritten log file stays recoverable for a year.
+      expect(enabled.flatMap((r) => r.noncurrent_version_expiration ?? [])).toEqual([{ noncurrent_days: 365 }]);
       expect(enabled.flatMap((r) => r.abort_incomplete_multipart_upload ?? [])).toEqual([{ days_after_initiation: 7 }]);
     });
 

@@ -10,19 +10,14 @@
 import { Construct } from "constructs";
 import { Cloudtrail } from "@cdktf/provider-aws/lib/cloudtrail";
 import { CloudwatchLogGroup } from "@cdktf/provider-aws/lib/cloudwatch-log-group";
-import { DataAwsIamPolicyDocument } from "@cdktf/provider-aws/lib/data-aws-iam-policy-document";
 import type { IamRole } from "@cdktf/provider-aws/lib/iam-role";
 import type { KmsKey } from "@cdktf/provider-aws/lib/kms-key";
 import type { AwsProvider } from "@cdktf/provider-aws/lib/provider";
-import { S3Bucket } from "@cdktf/provider-aws/lib/s3-bucket";
-import { S3BucketLifecycleConfiguration } from "@cdktf/provider-aws/lib/s3-bucket-lifecycle-configuration";
-import { S3BucketPolicy } from "@cdktf/provider-aws/lib/s3-bucket-policy";
-import { S3BucketPublicAccessBlock } from "@cdktf/provider-aws/lib/s3-bucket-public-access-block";
-import { S3BucketServerSideEncryptionConfigurationA } from "@cdktf/provider-aws/lib/s3-bucket-server-side-encryption-configuration";
-import { S3BucketVersioningA } from "@cdktf/provider-aws/lib/s3-bucket-versioning";
+import type { S3Bucket } from "@cdktf/provider-aws/lib/s3-bucket";
 import type { AccountContext } from "../account-context";
 import { names } from "../../config/names";
 import { CustomerKey } from "./customer-key";
+import { HardenedBucket } from "./hardened-bucket";
 import { ServiceRole } from "./service-role";
 
 export interface CloudTrailTrailProps {
@@ -37,8 +32,6 @@ export interface CloudTrailTrailProps {
 const CLOUDTRAIL = "cloudtrail.amazonaws.com";
 /** Log files stay in S3 Standard this long, then move to a colder class; they are never deleted. */
 const DAYS_BEFORE_COLD = 90;
-const NONCURRENT_VERSION_DAYS = 90;
-const INCOMPLETE_UPLOAD_DAYS = 7;
 const LOG_RETENTION_DAYS = 365;
 
 export class CloudTrailTrail extends Construct {
@@ -100,90 +93,35 @@ export class CloudTrailTrail extends Construct {
       ],
     }).key;
 
-    this.bucket = new S3Bucket(this, "bucket", { provider, bucket: names.trailBucket(project, account.accountId) });
-    const publicAccess = new S3BucketPublicAccessBlock(this, "bucket-public-access", {
-      provider,
-      bucket: this.bucket.id,
-      blockPublicAcls: true,
-      blockPublicPolicy: true,
-      ignorePublicAcls: true,
-      restrictPublicBuckets: true,
-    });
-    new S3BucketServerSideEncryptionConfigurationA(this, "bucket-encryption", {
-      provider,
-      bucket: this.bucket.id,
-      rule: [
-        {
-          applyServerSideEncryptionByDefault: { sseAlgorithm: "aws:kms", kmsMasterKeyId: this.key.arn },
-          // One data key per bucket instead of per object: far fewer KMS calls for many small log files.
-          bucketKeyEnabled: true,
-        },
-      ],
-    });
-    const versioning = new S3BucketVersioningA(this, "bucket-versioning", {
-      provider,
-      bucket: this.bucket.id,
-      versioningConfiguration: { status: "Enabled" },
-    });
-    new S3BucketLifecycleConfiguration(this, "bucket-lifecycle", {
-      provider,
-      bucket: this.bucket.id,
-      rule: [
-        {
-          // Current log files are audit evidence: they move to a colder class but never expire.
-          // Glacier Instant Retrieval keeps millisecond reads for investigations. Lifecycle skips
-          // objects under 128 KB by default (transition_default_minimum_object_size), so small
-          // log files stay in Standard, where they cost less than 128 KB of Glacier IR would.
-          // https://docs.aws.amazon.com/AmazonS3/latest/userguide/lifecycle-transition-general-considerations.html
-          id: "log-files",
-          status: "Enabled",
-          // Provider 6 expects exactly one of filter or prefix; an empty filter is the whole bucket.
-          // https://registry.terraform.io/providers/hashicorp/aws/6.25.0/docs/resources/s3_bucket_lifecycle_configuration
-          filter: [{}],
-          transition: [{ days: DAYS_BEFORE_COLD, storageClass: "GLACIER_IR" }],
-          noncurrentVersionExpiration: [{ noncurrentDays: NONCURRENT_VERSION_DAYS }],
-          abortIncompleteMultipartUpload: [{ daysAfterInitiation: INCOMPLETE_UPLOAD_DAYS }],
-        },
-      ],
-      // As the provider docs advise for versioned buckets: versioning first, then noncurrent rules.
-      dependsOn: [versioning],
-    });
-
     // https://docs.aws.amazon.com/awscloudtrail/latest/userguide/create-s3-bucket-policy-for-cloudtrail.html
-    const bucketPolicy = new DataAwsIamPolicyDocument(this, "bucket-policy", {
+    // Id `Default`: cdktf leaves it out of addresses, so the bucket resources kept the addresses
+    // they had when this construct created them itself.
+    const logs = new HardenedBucket(this, "Default", {
       provider,
-      statement: [
-        {
-          sid: "DenyInsecureTransport",
-          effect: "Deny",
-          principals: [{ type: "*", identifiers: ["*"] }],
-          actions: ["s3:*"],
-          resources: [this.bucket.arn, `${this.bucket.arn}/*`],
-          condition: [{ test: "Bool", variable: "aws:SecureTransport", values: ["false"] }],
-        },
+      bucketName: names.trailBucket(project, account.accountId),
+      key: this.key,
+      // Current log files are audit evidence: they move to a colder class but never expire.
+      lifecycleRuleId: "log-files",
+      coldAfterDays: DAYS_BEFORE_COLD,
+      statements: (bucketArn) => [
         {
           sid: "AWSCloudTrailAclCheck",
           principals: [{ type: "Service", identifiers: [CLOUDTRAIL] }],
           actions: ["s3:GetBucketAcl"],
-          resources: [this.bucket.arn],
+          resources: [bucketArn],
           condition: [sourceIsThisTrail],
         },
         {
           sid: "AWSCloudTrailWrite",
           principals: [{ type: "Service", identifiers: [CLOUDTRAIL] }],
           actions: ["s3:PutObject"],
-          resources: [`${this.bucket.arn}/AWSLogs/${account.accountId}/*`],
+          resources: [`${bucketArn}/AWSLogs/${account.accountId}/*`],
           condition: [{ test: "StringEquals", variable: "s3:x-amz-acl", values: ["bucket-owner-full-control"] }, sourceIsThisTrail],
         },
       ],
     });
-    const bucketPolicyAttachment = new S3BucketPolicy(this, "bucket-policy-attachment", {
-      provider,
-      bucket: this.bucket.id,
-      policy: bucketPolicy.json,
-      // S3 rejects concurrent public-access-block and policy updates on one bucket (OperationAborted).
-      dependsOn: [publicAccess],
-    });
+    this.bucket = logs.bucket;
+    const bucketPolicyAttachment = logs.policy;
 
     this.logGroup = new CloudwatchLogGroup(this, "logs", {
       provider,
