@@ -1,10 +1,7 @@
 import * as z from "zod/mini";
+import type { WebhookRoute } from "./contract";
 
-/** A severity floor and the SSM parameter holding the webhook for messages at or above it. */
-export interface WebhookRoute {
-  readonly minSeverity: number;
-  readonly parameter: string;
-}
+export type { WebhookRoute };
 
 /** Everything the function reads from its environment, parsed once. */
 export interface NotifierSettings {

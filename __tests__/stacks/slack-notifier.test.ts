@@ -1,6 +1,8 @@
 import { createHash } from "node:crypto";
 import { readFileSync } from "node:fs";
 import { join } from "node:path";
+import { NOTIFIER_ENV } from "../../lambda-src/contract";
+import { parameterFor, settingsFromEnv } from "../../lambda-src/settings";
 import { readTree } from "../helpers/files";
 import { countByProvider, policyDocument, referenced, resources, synthYaml, type Synthesized, type TfJson } from "../helpers/synth";
 
@@ -48,6 +50,17 @@ describe("the Slack notifier in a stack", () => {
       expect({ path, webhook: /hooks\.slack\.com/.test(bytes.toString("latin1")) }).toEqual({ path, webhook: false });
     }
     expect(resources(stack, "aws_ssm_parameter")).toHaveLength(0);
+  });
+
+  test("its environment is what the function reads back (lambda-src/contract.ts on both sides)", () => {
+    const settings = settingsFromEnv(fn.environment.variables);
+    expect(settings).toEqual({
+      defaultParameter: "/threat-alerts/slack-webhook",
+      routes: [{ minSeverity: 9, parameter: "/threat-alerts/slack-webhook-oncall" }],
+      accountNames: { "111111111111": "prod" },
+    });
+    expect(parameterFor(9.5, settings)).toBe("/threat-alerts/slack-webhook-oncall");
+    expect(Object.keys(fn.environment.variables).sort()).toEqual(Object.values(NOTIFIER_ENV).sort());
   });
 
   test("ships a zip whose source_code_hash is the SHA-256 of the asset in cdktf.out", () => {

@@ -21,6 +21,7 @@ import { SqsQueue } from "@cdktf/provider-aws/lib/sqs-queue";
 import type { AccountContext } from "../account-context";
 import { names } from "../../config/names";
 import { severityFloor, type SeverityWord } from "../../detection/severity";
+import { notifierEnvironment, type WebhookRoute } from "../../lambda-src/contract";
 import { bundleNotifier, NOTIFIER_HANDLER } from "../notifier/bundle";
 import type { AlertTopic } from "./alert-topic";
 import { ServiceRole } from "./service-role";
@@ -64,7 +65,10 @@ export class SlackNotifier extends Construct {
     super(scope, id);
     const { provider, region, account, project } = props;
     const functionName = names.notifierFunction(project);
-    const routes = (props.routes ?? []).map((r) => ({ minSeverity: severityFloor(r.minSeverity), parameter: r.webhookParameter }));
+    const routes: WebhookRoute[] = (props.routes ?? []).map((r) => ({
+      minSeverity: severityFloor(r.minSeverity),
+      parameter: r.webhookParameter,
+    }));
     const parameters = [props.webhookParameter, ...routes.map((r) => r.parameter)];
 
     this.failures = new SqsQueue(this, "failures", {
@@ -120,13 +124,7 @@ export class SlackNotifier extends Construct {
         props.reservedConcurrency === false ? undefined : (props.reservedConcurrency ?? DEFAULT_RESERVED_CONCURRENCY),
       loggingConfig: { logFormat: "JSON", logGroup: logGroup.name },
       environment: {
-        variables: {
-          WEBHOOK_PARAMETER: props.webhookParameter,
-          WEBHOOK_ROUTES: JSON.stringify(routes),
-          ACCOUNT_NAMES: JSON.stringify(props.accountNames ?? {}),
-          POWERTOOLS_SERVICE_NAME: "threat-alerts-notifier",
-          POWERTOOLS_LOG_LEVEL: "INFO",
-        },
+        variables: notifierEnvironment({ webhookParameter: props.webhookParameter, routes, accountNames: props.accountNames ?? {} }),
       },
       dependsOn: [logGroup],
     });
