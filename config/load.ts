@@ -148,26 +148,38 @@ function valueAt(raw: unknown, path: readonly PropertyKey[]): unknown {
   return v;
 }
 
+/** The parts of a zod schema's definition the key walk reads (zod's own def types are per schema kind). */
+interface DefView {
+  readonly type: string;
+  readonly innerType?: z.core.$ZodType;
+  readonly in?: z.core.$ZodType;
+  readonly shape?: Record<string, z.core.$ZodType>;
+  readonly element?: z.core.$ZodType;
+  readonly keyType?: { readonly _zod?: { readonly def?: { readonly entries?: Record<string, unknown> } } };
+  readonly valueType?: z.core.$ZodType;
+}
+const defOf = (s: z.core.$ZodType): DefView => s._zod.def as unknown as DefView;
+
 /** The keys the schema allows at a path, for "did you mean" hints. */
 function knownKeys(path: readonly PropertyKey[]): string[] | undefined {
   let s: z.core.$ZodType | undefined = configSchema;
   for (const key of [...path, undefined]) {
-    // Unwrap defaults, optionals and refinements down to the object or array inside.
+    // Unwrap defaults, optionals, refinements and transforms down to the object or array inside.
     for (let guard = 0; s && guard < 10; guard++) {
-      const def: any = (s as any)._zod.def;
+      const def = defOf(s);
       if (def.type === "default" || def.type === "optional" || def.type === "nullable" || def.type === "pipe") s = def.innerType ?? def.in;
       else break;
     }
     if (!s) return undefined;
-    const def: any = (s as any)._zod.def;
+    const def = defOf(s);
     if (key === undefined) {
-      if (def.type === "object") return Object.keys(def.shape);
+      if (def.type === "object" && def.shape) return Object.keys(def.shape);
       // A record keyed by an enum (cloudtrail.alarms) allows the enum's values.
       const keyEntries = def.type === "record" ? def.keyType?._zod?.def?.entries : undefined;
       return keyEntries ? Object.values(keyEntries).map(String) : undefined;
     }
     if (typeof key === "number" && def.type === "array") s = def.element;
-    else if (typeof key === "string" && def.type === "object") s = def.shape[key];
+    else if (typeof key === "string" && def.type === "object") s = def.shape?.[key];
     else if (def.type === "record") s = def.valueType;
     else return undefined;
   }

@@ -20,7 +20,9 @@ import type { DetectorSource } from "./guardduty/detector";
 import { createRegionalProviders, providerFor } from "./providers";
 
 export interface AccountStackProps {
+  /** The validated config: the stack maps it to its constructs' props (nothing below sees it). */
   readonly config: Config;
+  /** The account this stack deploys to. */
   readonly account: AccountTarget;
 }
 

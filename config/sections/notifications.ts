@@ -91,5 +91,3 @@ export const notifications = z
     },
     { when: () => true },
   );
-
-export type NotificationsConfig = z.output<typeof notifications>;

@@ -8,8 +8,11 @@ import type { AwsProvider } from "@cdktf/provider-aws/lib/provider";
 import type { AlertTopic } from "./alert-topic";
 
 export interface AlertRuleProps {
+  /** The provider of the rule's region (the topic's region). */
   readonly provider: AwsProvider;
+  /** The rule name (config/names.ts). */
   readonly name: string;
+  /** Shown in the EventBridge console: what the rule forwards. */
   readonly description: string;
   /** The event pattern, as a plain object (see detection/event-patterns.ts). */
   readonly eventPattern: Record<string, unknown>;

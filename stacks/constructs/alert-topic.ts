@@ -12,19 +12,16 @@ import { Construct } from "constructs";
 import { Lazy } from "cdktf";
 import { DataAwsIamPolicyDocument } from "@cdktf/provider-aws/lib/data-aws-iam-policy-document";
 import type { KmsKey } from "@cdktf/provider-aws/lib/kms-key";
-import type { AwsProvider } from "@cdktf/provider-aws/lib/provider";
 import { SnsTopic } from "@cdktf/provider-aws/lib/sns-topic";
 import { SnsTopicPolicy } from "@cdktf/provider-aws/lib/sns-topic-policy";
 import { SnsTopicSubscription } from "@cdktf/provider-aws/lib/sns-topic-subscription";
-import type { AccountContext } from "../account-context";
 import { names } from "../../config/names";
+import type { BaseProps } from "./base-props";
 import { CustomerKey } from "./customer-key";
 
-export interface AlertTopicProps {
-  readonly provider: AwsProvider;
+export interface AlertTopicProps extends BaseProps {
+  /** The provider's region, named in the key's description. */
   readonly region: string;
-  readonly account: AccountContext;
-  readonly project: string;
   /** Addresses subscribed by email; each must confirm once. @default none */
   readonly emails?: readonly string[];
 }

@@ -9,16 +9,16 @@ import { Construct } from "constructs";
 import { ChatbotSlackChannelConfiguration } from "@cdktf/provider-aws/lib/chatbot-slack-channel-configuration";
 import type { IamRole } from "@cdktf/provider-aws/lib/iam-role";
 import type { AwsProvider } from "@cdktf/provider-aws/lib/provider";
-import type { AccountContext } from "../account-context";
 import { names } from "../../config/names";
+import type { BaseProps } from "./base-props";
 import { ServiceRole } from "./service-role";
 
-export interface ChatbotSlackProps {
+export interface ChatbotSlackProps extends BaseProps {
   /** A provider in a region where the Chatbot API exists (config/regions.ts chatbotApiRegion). */
   readonly provider: AwsProvider;
-  readonly account: AccountContext;
-  readonly project: string;
+  /** The Slack workspace id (T...), authorized once in the Chatbot console. */
   readonly slackTeamId: string;
+  /** The channel id (C... or G...), not its name. */
   readonly slackChannelId: string;
   /** Topics in any region; Chatbot subscribes to each. */
   readonly topicArns: readonly string[];

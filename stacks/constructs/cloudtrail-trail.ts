@@ -14,19 +14,17 @@ import type { IamRole } from "@cdktf/provider-aws/lib/iam-role";
 import type { KmsKey } from "@cdktf/provider-aws/lib/kms-key";
 import type { AwsProvider } from "@cdktf/provider-aws/lib/provider";
 import type { S3Bucket } from "@cdktf/provider-aws/lib/s3-bucket";
-import type { AccountContext } from "../account-context";
 import { names } from "../../config/names";
+import type { BaseProps } from "./base-props";
 import { CustomerKey } from "./customer-key";
 import { HardenedBucket } from "./hardened-bucket";
 import { ServiceRole } from "./service-role";
 
-export interface CloudTrailTrailProps {
+export interface CloudTrailTrailProps extends BaseProps {
   /** The home region's provider: trail, bucket, key, log group and role live there. */
   readonly provider: AwsProvider;
   /** The home region (the provider's region). */
   readonly region: string;
-  readonly account: AccountContext;
-  readonly project: string;
 }
 
 const CLOUDTRAIL = "cloudtrail.amazonaws.com";

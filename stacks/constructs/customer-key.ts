@@ -12,8 +12,11 @@ import type { AwsProvider } from "@cdktf/provider-aws/lib/provider";
 import type { AccountContext } from "../account-context";
 
 export interface CustomerKeyProps {
+  /** The provider of the key's region (keys are regional). */
   readonly provider: AwsProvider;
+  /** The account whose root administers the key. */
   readonly account: AccountContext;
+  /** The key's description: what it encrypts. */
   readonly description: string;
   /** `alias/...` */
   readonly alias: string;

@@ -14,9 +14,11 @@ import type { AlertTopic } from "./alert-topic";
 export interface LogMetricAlarmsProps {
   /** The provider of the log group's region: alarms can only notify topics in their own region. */
   readonly provider: AwsProvider;
+  /** The config's `project`: prefixes the filter and alarm names. */
   readonly project: string;
   /** The CloudTrail log group to filter. */
   readonly logGroupName: string;
+  /** One metric filter and alarm each (detection/log-alarms.ts). */
   readonly specs: readonly LogAlarmSpec[];
   /** The alert topic of the log group's region. */
   readonly topic: AlertTopic;

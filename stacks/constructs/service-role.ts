@@ -9,14 +9,19 @@ import type { AwsProvider } from "@cdktf/provider-aws/lib/provider";
 import type { AccountContext } from "../account-context";
 
 export interface ServiceRoleProps {
+  /** Any provider of the stack (IAM is global); the role's home region's by convention. */
   readonly provider: AwsProvider;
+  /** The account the service must act for (`aws:SourceAccount`). */
   readonly account: AccountContext;
   /** The service principal, e.g. `lambda.amazonaws.com`. */
   readonly service: string;
+  /** The role name (config/names.ts). */
   readonly name: string;
+  /** The role's description: what the service does with it. */
   readonly description: string;
   /** Name of the inline policy. */
   readonly policyName: string;
+  /** The inline policy's statements: everything the role may do. */
   readonly statements: readonly DataAwsIamPolicyDocumentStatement[];
   /**
    * Only this account's use of the service may assume the role (`aws:SourceAccount`), against the

@@ -18,12 +18,12 @@ import { LambdaPermission } from "@cdktf/provider-aws/lib/lambda-permission";
 import type { AwsProvider } from "@cdktf/provider-aws/lib/provider";
 import { SnsTopicSubscription } from "@cdktf/provider-aws/lib/sns-topic-subscription";
 import { SqsQueue } from "@cdktf/provider-aws/lib/sqs-queue";
-import type { AccountContext } from "../account-context";
 import { names } from "../../config/names";
 import { severityFloor, type SeverityWord } from "../../detection/severity";
 import { notifierEnvironment, type WebhookRoute } from "../../lambda-src/contract";
 import { bundleNotifier, NOTIFIER_HANDLER } from "../notifier/bundle";
 import type { AlertTopic } from "./alert-topic";
+import type { BaseProps } from "./base-props";
 import { ServiceRole } from "./service-role";
 
 export interface NotifierTopic {
@@ -33,12 +33,11 @@ export interface NotifierTopic {
   readonly alerts: AlertTopic;
 }
 
-export interface SlackNotifierProps {
+export interface SlackNotifierProps extends BaseProps {
   /** The home region's provider: the function, its role, queue and alarms live there. */
   readonly provider: AwsProvider;
+  /** The home region (the provider's region). */
   readonly region: string;
-  readonly account: AccountContext;
-  readonly project: string;
   /** SSM SecureString parameter holding the default webhook URL. */
   readonly webhookParameter: string;
   /** Severity floors routed to other webhooks. @default none */

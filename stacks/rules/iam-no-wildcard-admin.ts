@@ -6,7 +6,7 @@ export const iamNoWildcardAdmin: Rule = {
   description: "Policies do not allow all actions of a service on all resources",
   check: (stack) =>
     blocks(stack, "aws_iam_policy_document", "data").flatMap(([address, doc]) =>
-      ((doc.statement ?? []) as Array<Record<string, any>>).map((s, i) => {
+      ((doc.statement ?? []) as Array<Record<string, unknown>>).map((s, i) => {
         const allow = (s.effect ?? "Allow") === "Allow";
         const wildAction = ((s.actions ?? []) as string[]).find((a) => a === "*" || a.endsWith(":*"));
         const allResources = ((s.resources ?? []) as string[]).includes("*");

@@ -2,12 +2,16 @@
  * A small cdk-nag-style rule pack, run over synthesized Terraform JSON: one pure function per
  * rule, one verdict per block it looks at. Waivers (waivers.ts) always carry their reason.
  */
-export type Verdict = "compliant" | "non-compliant" | "not-applicable";
+/** A rule that does not apply to a block returns no finding for it. */
+export type Verdict = "compliant" | "non-compliant";
+
+/** A resource or data block of a synthesized stack: JSON, checked by each rule for what it reads. */
+export type Block = Record<string, unknown>;
 
 /** A synthesized stack (cdk.tf.json). */
 export interface TerraformJson {
-  readonly resource?: Record<string, Record<string, Record<string, any>>>;
-  readonly data?: Record<string, Record<string, Record<string, any>>>;
+  readonly resource?: Record<string, Record<string, Block>>;
+  readonly data?: Record<string, Record<string, Block>>;
 }
 
 export interface Finding {
@@ -25,7 +29,7 @@ export interface Rule {
 }
 
 /** Every block of a type in a stack, with its address. */
-export function blocks(stack: TerraformJson, type: string, kind: "resource" | "data" = "resource"): Array<[string, Record<string, any>]> {
+export function blocks(stack: TerraformJson, type: string, kind: "resource" | "data" = "resource"): Array<[string, Block]> {
   const prefix = kind === "data" ? `data.${type}` : type;
   return Object.entries(stack[kind]?.[type] ?? {}).map(([name, block]) => [`${prefix}.${name}`, block]);
 }
