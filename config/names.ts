@@ -46,11 +46,7 @@ export const NAME_RULES: readonly NameRule[] = [
 
 /** The longest `project` for which every derived name fits, and the rule that sets it. */
 export function maxProjectLength(): { length: number; rule: NameRule } {
-  let best: { length: number; rule: NameRule } | undefined;
-  for (const rule of NAME_RULES) {
-    const overhead = rule.make("").length;
-    const length = rule.maxLength - overhead;
-    if (!best || length < best.length) best = { length, rule };
-  }
-  return best!;
+  return NAME_RULES.map((rule) => ({ length: rule.maxLength - rule.make("").length, rule })).reduce((best, r) =>
+    r.length < best.length ? r : best,
+  );
 }

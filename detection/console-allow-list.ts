@@ -99,7 +99,7 @@ function allowListValue(raw: string): { value: string } | { error: string } {
   if (s.includes(":")) return ipv6Value(raw, s);
 
   const cidr = /^([^/]+)\/(\d{1,2})$/.exec(s);
-  if (cidr) return ipv4CidrValue(raw, cidr[1]!, Number(cidr[2]));
+  if (cidr) return ipv4CidrValue(raw, cidr[1], Number(cidr[2]));
   if (s.includes("/")) return { error: `"${raw}" is not a CIDR; write it like 198.51.100.0/24 (prefix length 8, 16, 24 or 32)` };
 
   // Four-part decimal only: ipaddr.js's general parser also takes octal, hex and short forms,
@@ -113,7 +113,8 @@ function allowListValue(raw: string): { value: string } | { error: string } {
     };
   }
   if (parts.length === 4 && parts.every((p) => /^\d+$/.test(p))) {
-    const bad = parts.find((p) => !isOctet(p))!;
+    // Not a valid four-part decimal, so some part is not an octet.
+    const bad = parts.find((p) => !isOctet(p)) ?? s;
     return {
       error: `"${raw}" is not an IPv4 address: "${bad}" ${Number(bad) > 255 ? "is above 255" : "has a leading zero (CloudTrail writes 10.0.0.1, never 10.000.000.001)"}`,
     };
