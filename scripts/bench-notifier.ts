@@ -91,7 +91,8 @@ export async function benchNotifier(): Promise<Record<string, string | number>> 
   }
 }
 
-if (require.main === module) {
+// Run directly (not imported by bench.ts): the launcher sets process.argv[1] to the entry.
+if (process.argv[1] === __filename) {
   benchNotifier()
     .then((r) => {
       for (const [k, v] of Object.entries(r)) process.stdout.write(`${k}: ${v}\n`);
