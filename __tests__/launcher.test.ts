@@ -43,12 +43,18 @@ describe("the app launcher", () => {
     const cold = launch("main.ts", [], { CDKTF_OUTDIR: join(dir, "cold") });
     expect(cold.stderr).toBe("");
     expect(cold.status).toBe(0);
-    const [bundle] = bundles();
-    const built = statSync(join(cache, bundle)).mtimeMs;
+    // The app's bundle, and the notifier's esbuild output the app caches beside it.
+    const files = readdirSync(cache).sort();
+    expect(files.filter((f) => f.endsWith(".js"))).toEqual([
+      expect.stringMatching(/^main\.ts-[0-9a-f]{8}-[0-9a-f]{32}\.js$/),
+      expect.stringMatching(/^notifier-[0-9a-f]{32}\.js$/),
+    ]);
+    const built = files.map((f) => statSync(join(cache, f)).mtimeMs);
     const warm = launch("main.ts", [], { CDKTF_OUTDIR: join(dir, "warm") });
     expect(warm.status).toBe(0);
-    expect(bundles()).toEqual([bundle]);
-    expect(statSync(join(cache, bundle)).mtimeMs).toBe(built);
+    // Nothing rebuilt or rewritten.
+    expect(readdirSync(cache).sort()).toEqual(files);
+    expect(files.map((f) => statSync(join(cache, f)).mtimeMs)).toEqual(built);
 
     const reference = synthConfig(parseConfig(readFileSync(join(ROOT, "threat-alerts.yaml"), "utf8")), join(dir, "in-process"));
     const expected = readTree(reference.outdir);

@@ -10,7 +10,7 @@
  */
 "use strict";
 const path = require("node:path");
-const { buildCachedBundle, cachedBundle, mapStackTraces } = require("./launch-bundle");
+const { buildCachedBundle, cachedBundle, cacheDir, mapStackTraces, CACHE_ENV } = require("./launch-bundle");
 
 const entryArg = process.argv[2];
 if (!entryArg) {
@@ -23,6 +23,8 @@ function run(bundle) {
   process.argv.splice(1, 2, entry);
   // Stack traces of real errors point at the TypeScript sources.
   mapStackTraces(bundle);
+  // The app caches the notifier's esbuild output there too (stacks/notifier/code-cache.ts).
+  process.env[CACHE_ENV] ||= cacheDir();
   require(bundle);
 }
 

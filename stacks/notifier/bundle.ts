@@ -4,6 +4,7 @@ import { tmpdir } from "node:os";
 import * as path from "node:path";
 import { buildSync } from "esbuild";
 import { zipSync } from "fflate";
+import { cachedBuild } from "./code-cache";
 
 /** Lambda handler string for the bundle: `handler` exported from `index.js`. */
 export const NOTIFIER_HANDLER = "index.handler";
@@ -30,6 +31,13 @@ const ZIP_ATTRS = (0o100644 << 16) >>> 0;
 
 /** esbuild → one minified CommonJS file. The Node.js 22 runtime ships AWS SDK v3, so it stays external. */
 export function buildNotifierCode(): Uint8Array {
+  // Under the app launcher the output is cached on disk (code-cache.ts); the build options below
+  // are part of the key through this file.
+  const keyFiles = [path.join(REPO_ROOT, "package-lock.json"), path.join(REPO_ROOT, "lambda-src", "tsconfig.json"), __filename];
+  return cachedBuild("notifier", keyFiles, esbuildNotifier);
+}
+
+function esbuildNotifier(): { code: Uint8Array; inputs: string[] } {
   const result = buildSync({
     absWorkingDir: REPO_ROOT,
     entryPoints: [ENTRY],
@@ -44,13 +52,17 @@ export function buildNotifierCode(): Uint8Array {
     legalComments: "none",
     charset: "ascii",
     write: false,
+    metafile: true,
     logLevel: "silent",
   });
   const out = result.outputFiles.find((f) => f.path.endsWith("index.js"));
   if (!out) throw new Error("esbuild produced no index.js");
   // Absolute paths would make the zip differ per clone (and leak the build machine's layout).
   if (Buffer.from(out.contents).includes(REPO_ROOT)) throw new Error(`notifier bundle contains the absolute path ${REPO_ROOT}`);
-  return out.contents;
+  const inputs = Object.keys(result.metafile.inputs)
+    .filter((f) => !f.split("/").includes("node_modules"))
+    .map((f) => path.resolve(REPO_ROOT, f));
+  return { code: out.contents, inputs };
 }
 
 /** Zips `index.js` with fixed metadata, so equal code gives equal bytes on every machine. */
