@@ -30,7 +30,9 @@ function launch(entry: string, args: string[] = [], env: NodeJS.ProcessEnv = {})
   });
 }
 
-const bundles = () => readdirSync(cache).filter((f) => f.endsWith(".js"));
+/** The project bundles in the cache (each entry also has a vendor bundle of its packages). */
+const bundles = () => readdirSync(cache).filter((f) => f.endsWith(".js") && !f.includes("-vendor-"));
+const vendors = () => readdirSync(cache).filter((f) => f.includes("-vendor-") && f.endsWith(".js"));
 
 /** A tiny project outside the repository: an entry and the modules it imports. */
 function project(files: Record<string, string>): string {
@@ -43,10 +45,11 @@ describe("the app launcher", () => {
     const cold = launch("main.ts", [], { CDKTF_OUTDIR: join(dir, "cold") });
     expect(cold.stderr).toBe("");
     expect(cold.status).toBe(0);
-    // The app's bundle, and the notifier's esbuild output the app caches beside it.
+    // The app's bundle, its vendor bundle, and the notifier's esbuild output the app caches beside them.
     const files = readdirSync(cache).sort();
     expect(files.filter((f) => f.endsWith(".js"))).toEqual([
       expect.stringMatching(/^main\.ts-[0-9a-f]{8}-[0-9a-f]{32}\.js$/),
+      expect.stringMatching(/^main\.ts-[0-9a-f]{8}-vendor-[0-9a-f]{32}\.js$/),
       expect.stringMatching(/^notifier-[0-9a-f]{32}\.js$/),
     ]);
     const built = files.map((f) => statSync(join(cache, f)).mtimeMs);
@@ -87,14 +90,26 @@ describe("the app launcher", () => {
     });
   });
 
-  test("a changed source gives a new bundle, an unchanged one is reused", () => {
-    const entry = project({ "entry.ts": 'import { v } from "./dep";\nconsole.log(v);\n', "dep.ts": "export const v = 1;\n" });
-    expect(launch(entry).stdout).toBe("1\n");
-    expect(launch(entry).stdout).toBe("1\n");
+  test("a changed source rebuilds only the project bundle; a new package import rebuilds the vendor bundle too", () => {
+    const entry = project({
+      "entry.ts": 'import { Construct } from "constructs";\nimport { v } from "./dep";\nconsole.log(v, typeof Construct);\n',
+      "dep.ts": "export const v = 1;\n",
+    });
+    expect(launch(entry).stdout).toBe("1 function\n");
+    expect(launch(entry).stdout).toBe("1 function\n");
     expect(bundles()).toHaveLength(1);
+    const [vendor] = vendors();
+    const vendorBuilt = statSync(join(cache, vendor)).mtimeMs;
+
     writeFileSync(join(dir, "dep.ts"), "export const v = 2;\n");
-    expect(launch(entry).stdout).toBe("2\n");
+    expect(launch(entry).stdout).toBe("2 function\n");
     expect(bundles()).toHaveLength(2);
+    expect(vendors()).toEqual([vendor]);
+    expect(statSync(join(cache, vendor)).mtimeMs).toBe(vendorBuilt);
+
+    writeFileSync(join(dir, "dep.ts"), 'import { stringify } from "yaml";\nexport const v = stringify(3).trim();\n');
+    expect(launch(entry).stdout).toBe("3 function\n");
+    expect(vendors()).toHaveLength(2);
   });
 
   test("stack traces of errors point at the TypeScript source", () => {
@@ -111,6 +126,18 @@ describe("the app launcher", () => {
     }
   });
 
+  test("frames in dependencies point at the dependency's own files, and its messages keep class names", () => {
+    const entry = project({
+      "entry.ts":
+        'import { Construct } from "constructs";\nclass Root extends Construct {}\nconst root = new Root(undefined as any, "");\nnew Construct(root, "a");\nnew Construct(root, "a");\n',
+    });
+    const r = launch(entry);
+    expect(r.status).toBe(1);
+    expect(r.stderr).toContain("There is already a Construct with name 'a' in Root");
+    expect(r.stderr).toMatch(new RegExp(`at .*${join(ROOT, "node_modules", "constructs").replace(/[/\\]/g, ".")}.*:\\d+:\\d+\\)`));
+    expect(r.stderr).toContain(`${join(dir, "entry.ts")}:5:1`);
+  });
+
   test("two cold starts racing on one cache both succeed and leave one whole bundle", async () => {
     const entry = project({ "entry.ts": 'import { f } from "./dep";\nconsole.log(typeof f);\n', "dep.ts": "export function f() {}\n" });
     const run = () =>
@@ -123,6 +150,7 @@ describe("the app launcher", () => {
     const results = await Promise.all([run(), run(), run()]);
     expect(results).toEqual([0, 1, 2].map(() => ({ code: 0, out: "function\n" })));
     expect(bundles()).toHaveLength(1);
+    expect(vendors()).toHaveLength(1);
     expect(readdirSync(cache).filter((f) => f.endsWith(".tmp"))).toEqual([]);
     expect(launch(entry).stdout).toBe("function\n");
   });

@@ -1,17 +1,21 @@
 /**
- * The app launcher's bundle cache (used by bin/run-ts.js).
+ * The app launcher's bundles and their disk cache (used by bin/run-ts.js).
  *
- * esbuild bundles an entry point with everything it imports, dependencies included, into one
- * CommonJS file with a linked source map, cached in `node_modules/.cache/threat-alerts/`. Node
- * then loads one file instead of about 600 (cdktf alone is 380), which halves the start of a
- * small synth (`npm run bench`). The cache key is a hash of every project file in the bundle, as
- * esbuild read it, plus package-lock.json, tsconfig.json, this file and the checkout's path: a
- * warm start reads the entry's manifest (the list of those files), hashes them and loads the
- * matching bundle; any change gives a new key and a rebuild.
+ * esbuild bundles an entry point into two CommonJS files with linked source maps, cached in
+ * `node_modules/.cache/threat-alerts/`:
+ * - the vendor bundle: every package the entry imports (cdktf, constructs, the provider classes,
+ *   zod, yaml, ...), about 600 modules that Node would otherwise find and load one by one. It is
+ *   keyed by package-lock.json and the list of imported packages, so it is rebuilt (1-2 s) only
+ *   when dependencies change or a new package or provider class is imported.
+ * - the project bundle: the entry and the project's own modules (tens of ms to build), keyed by
+ *   their contents; each package import becomes a property of the vendor bundle's exports.
+ * A warm start reads the entry's manifest (the list of its project files), hashes those files,
+ * package-lock.json and tsconfig.json, and loads the matching bundle with `require`; any change
+ * gives a new key and a rebuild. That halves the start of a small synth (`npm run bench`).
  *
- * Writes are atomic (a temp file in the same directory, then rename), so two synths racing on a
- * cold cache each write the same bytes and readers only ever see whole files. Only public Node
- * APIs: the bundle is a file on disk and is loaded with `require`.
+ * Writes are atomic (a temp file in the same directory, then rename), so synths racing on a cold
+ * cache each write the same bytes and readers only ever see whole files. Only public Node APIs:
+ * the bundles are files on disk loaded with `require`.
  */
 "use strict";
 const { createHash, randomBytes } = require("node:crypto");
@@ -23,15 +27,18 @@ const ROOT = path.resolve(__dirname, "..");
 /** Set it to use another cache directory (the bench and tests use an empty one for cold starts). */
 const CACHE_ENV = "THREAT_ALERTS_LAUNCH_CACHE";
 const DEFAULT_CACHE_DIR = path.join(ROOT, "node_modules", ".cache", "threat-alerts");
-/** Besides the bundled project files, what decides the bundle's bytes. */
-const KEY_FILES = [path.join(ROOT, "package-lock.json"), path.join(ROOT, "tsconfig.json"), __filename];
+const LOCKFILE = path.join(ROOT, "package-lock.json");
+/** Besides the bundled project files, what decides the project bundle's bytes. */
+const KEY_FILES = [LOCKFILE, path.join(ROOT, "tsconfig.json"), __filename];
 /** Bundles kept per entry point, newest first (switching branches back and forth stays warm). */
 const KEEP = 4;
 /**
- * Never bundled: esbuild finds its native binary relative to its own package. They are required
- * by absolute path, so the bundle works from any cache directory.
+ * Never bundled: esbuild finds its native binary relative to its own package. The vendor bundle
+ * requires it by absolute path, so the bundles work from any cache directory.
  */
 const EXTERNAL = ["esbuild"];
+/** Stands for the vendor bundle's path in the project bundle until the vendor is named. */
+const VENDOR_PLACEHOLDER = "threat-alerts-launcher:vendor";
 
 function cacheDir(env = process.env) {
   return env[CACHE_ENV] || DEFAULT_CACHE_DIR;
@@ -43,10 +50,10 @@ function entryId(entry) {
   return `${path.basename(entry).replace(/[^A-Za-z0-9._-]/g, "_")}-${digest}`;
 }
 
-/** The cache key of a bundle from the contents of its project inputs, in a fixed order. */
-function bundleKey(entry, inputs) {
+/** The cache key of a project bundle: its vendor bundle and the contents of its inputs, in a fixed order. */
+function bundleKey(entry, vendor, inputs) {
   const hash = createHash("sha256");
-  hash.update(`threat-alerts launcher\0${ROOT}\0${entry}\0`);
+  hash.update(`threat-alerts launcher\0${ROOT}\0${entry}\0${vendor}\0`);
   for (const file of KEY_FILES) hash.update(`${file}\0`).update(fs.readFileSync(file)).update("\0");
   for (const file of [...inputs.keys()].sort()) hash.update(`${file}\0`).update(inputs.get(file)).update("\0");
   return hash.digest("hex").slice(0, 32);
@@ -66,8 +73,8 @@ function findCached(dir, entry) {
   } catch {
     return undefined; // an input was deleted or renamed
   }
-  const bundle = path.join(dir, `${entryId(entry)}-${bundleKey(entry, inputs)}.js`);
-  return fs.existsSync(bundle) ? bundle : undefined;
+  const bundle = path.join(dir, `${entryId(entry)}-${bundleKey(entry, manifest.vendor, inputs)}.js`);
+  return fs.existsSync(bundle) && fs.existsSync(path.join(dir, manifest.vendor)) ? bundle : undefined;
 }
 
 /** Writes a file so that readers see the old file or the whole new one, never a part. */
@@ -114,60 +121,117 @@ const LOADERS = {
   ".json": "json",
 };
 
+/** esbuild's loader for a file, and its text with its own `__dirname`. */
+function load(file) {
+  const bytes = fs.readFileSync(file);
+  const loader = LOADERS[path.extname(file)];
+  return { bytes, result: { loader, contents: loader === "json" ? bytes : withOwnDirname(bytes.toString("utf8"), file) } };
+}
+
+const COMMON = {
+  absWorkingDir: ROOT,
+  bundle: true,
+  platform: "node",
+  format: "cjs",
+  target: "node20", // package.json engines
+  // Stack traces of real errors point at the TypeScript sources and the dependencies' files.
+  sourcemap: "linked",
+  sourcesContent: false,
+  // Classes and functions keep their names where bundling would rename them (cdktf's and
+  // constructs' messages name classes: "There is already a Construct with name 'a' in App").
+  keepNames: true,
+  write: false,
+  logLevel: "error",
+};
+
 /**
- * esbuild → one CommonJS file and its source map, in memory. Returns the code, the map, and the
- * project inputs (path relative to the root → the bytes esbuild was given).
+ * The project bundle, in memory: the entry and the project's modules; every package import
+ * (`cdktf`, `@cdktf/provider-aws/lib/sns-topic`) reads the vendor bundle's export of that name.
+ * Returns the code, its map, the project inputs (path relative to the root -> the bytes esbuild
+ * was given) and the package names imported.
  */
-async function buildBundle(entry, outfile) {
+async function buildProject(entry, outfile) {
   const { build } = require("esbuild"); // plugins need the asynchronous API
+  const { isBuiltin } = require("node:module");
   const inputs = new Map();
+  const packages = new Set();
   const plugin = {
-    name: "threat-alerts-launcher",
-    setup(build) {
-      build.onResolve({ filter: new RegExp(`^(?:${EXTERNAL.join("|")})$`) }, (args) => ({
-        path: require.resolve(args.path, { paths: [ROOT] }),
-        external: true,
+    name: "threat-alerts-project",
+    setup(b) {
+      b.onResolve({ filter: /^[^./]/ }, (args) => {
+        if (args.path === VENDOR_PLACEHOLDER) return { path: args.path, external: true };
+        if (isBuiltin(args.path)) return undefined;
+        packages.add(args.path);
+        return { path: args.path, namespace: "vendor" };
+      });
+      b.onLoad({ filter: /.*/, namespace: "vendor" }, (args) => ({
+        loader: "js",
+        contents: `module.exports = require(${JSON.stringify(VENDOR_PLACEHOLDER)})[${JSON.stringify(args.path)}];`,
       }));
-      build.onLoad({ filter: /\.[cm]?[jt]sx?$|\.json$/ }, (args) => {
-        const bytes = fs.readFileSync(args.path);
-        const inDependency = args.path.split(path.sep).includes("node_modules");
-        // Dependencies are keyed by package-lock.json; the project's files by their content.
-        if (!inDependency) inputs.set(path.relative(ROOT, args.path), bytes);
-        const loader = LOADERS[path.extname(args.path)];
-        return { loader, contents: loader === "json" ? bytes : withOwnDirname(bytes.toString("utf8"), args.path) };
+      b.onLoad({ filter: /\.[cm]?[jt]sx?$|\.json$/ }, (args) => {
+        const { bytes, result } = load(args.path);
+        inputs.set(path.relative(ROOT, args.path), bytes);
+        return result;
       });
     },
   };
   const result = await build({
+    ...COMMON,
     entryPoints: [entry],
-    absWorkingDir: ROOT,
     outfile,
-    bundle: true,
-    platform: "node",
-    format: "cjs",
-    target: "node20", // package.json engines
-    // Stack traces of real errors point at the TypeScript sources and the dependencies' files.
-    sourcemap: "linked",
-    sourcesContent: false,
-    // Classes and functions keep their names where bundling would rename them (cdktf's and
-    // constructs' messages name classes: "There is already a Construct with name 'a' in App").
-    keepNames: true,
-    // The entry runs as the main module, as if node had run it (`require.main === module` holds there).
-    banner: { js: "require.main = module;" },
-    write: false,
-    logLevel: "error",
+    // Strict, as the TypeScript modules are; the entry runs as the main module, as if node had run
+    // it (`require.main === module` holds there).
+    banner: { js: '"use strict";\nrequire.main = module;' },
     plugins: [plugin],
   });
   const code = result.outputFiles.find((f) => f.path === outfile);
   const map = result.outputFiles.find((f) => f.path === `${outfile}.map`);
-  return { code: code.text, map: map.text, inputs };
+  return { code: code.text, map: map.text, inputs, packages: [...packages].sort() };
 }
 
-/** Removes all but the KEEP newest bundles of an entry (a best effort: another process may be doing the same). */
-function prune(dir, id) {
+/** The vendor bundle's file name: it depends on the lockfile and the packages it exports. */
+function vendorName(id, packages) {
+  const hash = createHash("sha256");
+  hash.update(`threat-alerts vendor\0${ROOT}\0`).update(fs.readFileSync(__filename)).update(fs.readFileSync(LOCKFILE));
+  for (const p of packages) hash.update(`\0${p}`);
+  return `${id}-vendor-${hash.digest("hex").slice(0, 32)}.js`;
+}
+
+/**
+ * Writes the vendor bundle: an object with one getter per package, so a package loads when the
+ * project first uses it (as `require` would), and each package is in the bundle once.
+ */
+async function writeVendor(file, packages) {
+  const { build } = require("esbuild");
+  const plugin = {
+    name: "threat-alerts-vendor",
+    setup(b) {
+      b.onResolve({ filter: new RegExp(`^(?:${EXTERNAL.join("|")})$`) }, (args) => ({
+        path: require.resolve(args.path, { paths: [ROOT] }),
+        external: true,
+      }));
+      b.onLoad({ filter: /\.[cm]?[jt]sx?$|\.json$/ }, (args) => load(args.path).result);
+    },
+  };
+  const getters = packages.map((p) => `  get ${JSON.stringify(p)}() { return require(${JSON.stringify(p)}); },`);
+  const result = await build({
+    ...COMMON,
+    stdin: { contents: `module.exports = {\n${getters.join("\n")}\n};\n`, resolveDir: ROOT, sourcefile: "vendor.js", loader: "js" },
+    outfile: file,
+    plugins: [plugin],
+  });
+  writeAtomic(`${file}.map`, result.outputFiles.find((f) => f.path === `${file}.map`).text);
+  writeAtomic(file, result.outputFiles.find((f) => f.path === file).text);
+}
+
+/**
+ * Removes all but the KEEP newest project bundles (or vendor bundles) of an entry. A best effort:
+ * another process may be doing the same; a bundle whose vendor is gone is rebuilt.
+ */
+function prune(dir, prefix) {
   const bundles = [];
   for (const name of fs.readdirSync(dir)) {
-    if (!name.startsWith(`${id}-`) || !name.endsWith(".js")) continue;
+    if (!name.startsWith(prefix) || !name.endsWith(".js") || name.startsWith(`${prefix}vendor-`)) continue;
     try {
       bundles.push({ name, mtime: fs.statSync(path.join(dir, name)).mtimeMs });
     } catch {
@@ -187,66 +251,76 @@ function cachedBundle(entry, env = process.env) {
 }
 
 /**
- * Builds and caches the bundle of `entry` and resolves to its path. Where the cache directory
- * cannot be written, the bundle goes to a private temp directory removed at exit.
+ * Builds and caches the bundles of `entry` and resolves to the project bundle's path. Where the
+ * cache directory cannot be written, the bundles go to a private temp directory removed at exit.
  */
 async function buildCachedBundle(entry, env = process.env) {
-  const dir = cacheDir(env);
+  let dir = cacheDir(env);
   const id = entryId(entry);
   // The source map's paths are relative to the bundle's directory and the bundle names its map
   // file, so build for the final directory and name the files after the build (the key needs
   // the inputs esbuild read).
-  const { code, map, inputs } = await buildBundle(entry, path.join(dir, `${id}-pending.js`));
-  const name = `${id}-${bundleKey(entry, inputs)}.js`;
-  const linked = code.replace(/\/\/# sourceMappingURL=[^\n]*\n?$/, `//# sourceMappingURL=${name}.map\n`);
+  const project = await buildProject(entry, path.join(dir, `${id}-pending.js`));
+  const vendor = vendorName(id, project.packages);
+  const name = `${id}-${bundleKey(entry, vendor, project.inputs)}.js`;
+  let map = project.map;
   try {
     fs.mkdirSync(dir, { recursive: true });
-    writeAtomic(path.join(dir, `${name}.map`), map);
-    writeAtomic(path.join(dir, name), linked);
-    writeAtomic(path.join(dir, `${id}.json`), `${JSON.stringify({ entry, inputs: [...inputs.keys()].sort() }, null, 1)}\n`);
-    prune(dir, id);
-    return path.join(dir, name);
+    fs.accessSync(dir, fs.constants.W_OK);
   } catch {
     const tmp = fs.mkdtempSync(path.join(os.tmpdir(), "threat-alerts-launch-"));
     process.once("exit", () => fs.rmSync(tmp, { recursive: true, force: true }));
     // The map's source paths are relative to the directory it was built for.
     const payload = JSON.parse(map);
     payload.sources = payload.sources.map((s) => path.relative(tmp, path.resolve(dir, s)));
-    fs.writeFileSync(path.join(tmp, `${name}.map`), JSON.stringify(payload));
-    fs.writeFileSync(path.join(tmp, name), linked);
-    return path.join(tmp, name);
+    map = JSON.stringify(payload);
+    dir = tmp;
   }
+  if (!fs.existsSync(path.join(dir, vendor))) await writeVendor(path.join(dir, vendor), project.packages);
+  const code = project.code
+    .replace(/\/\/# sourceMappingURL=[^\n]*\n?$/, `//# sourceMappingURL=${name}.map\n`)
+    .split(JSON.stringify(VENDOR_PLACEHOLDER))
+    .join(JSON.stringify(path.join(dir, vendor)));
+  writeAtomic(path.join(dir, `${name}.map`), map);
+  writeAtomic(path.join(dir, name), code);
+  writeAtomic(path.join(dir, `${id}.json`), `${JSON.stringify({ entry, vendor, inputs: [...project.inputs.keys()].sort() }, null, 1)}\n`);
+  prune(dir, `${id}-`);
+  prune(dir, `${id}-vendor-`);
+  return path.join(dir, name);
 }
 
 /**
- * Stack traces of frames in the bundle show the original file and position: the TypeScript
+ * Stack traces of frames in the bundles show the original file and position: the TypeScript
  * sources, or a dependency's own file. Node's built-in source maps (`--enable-source-maps`) parse a
- * map when the module loads, about 150 ms for the bundle's; this reads and parses it only when a
- * stack trace is first formatted, with Node's public `SourceMap` class.
+ * map when the module loads, about 150 ms for the vendor bundle's; this reads and parses a map only
+ * when a stack trace with a frame in its bundle is first formatted, with Node's public `SourceMap`.
  */
 function mapStackTraces(bundle) {
   const { SourceMap } = require("node:module");
-  let sourceMap;
-  const lookup = () => {
-    if (sourceMap === undefined) {
+  const dir = path.dirname(bundle);
+  /** Bundle file -> its parsed map, or null without one. */
+  const maps = new Map();
+  const lookup = (file) => {
+    if (!maps.has(file)) {
       try {
-        const payload = JSON.parse(fs.readFileSync(`${bundle}.map`, "utf8"));
-        payload.sources = payload.sources.map((s) => path.resolve(path.dirname(bundle), s));
-        sourceMap = new SourceMap(payload);
+        const payload = JSON.parse(fs.readFileSync(`${file}.map`, "utf8"));
+        payload.sources = payload.sources.map((s) => path.resolve(dir, s));
+        maps.set(file, new SourceMap(payload));
       } catch {
-        sourceMap = null; // no map: positions in the bundle
+        maps.set(file, null); // no map: positions in the bundle
       }
     }
-    return sourceMap;
+    return maps.get(file);
   };
-  const original = (site, mapped) => {
+  const original = (site) => {
     const text = site.toString();
-    if (!mapped || site.getFileName() !== bundle) return text;
+    const file = site.getFileName();
+    if (!file || path.dirname(file) !== dir || !file.endsWith(".js")) return text;
     const line = site.getLineNumber();
     const column = site.getColumnNumber();
-    const entry = lookup()?.findEntry(line - 1, column - 1);
+    const entry = lookup(file)?.findEntry(line - 1, column - 1);
     if (!entry?.originalSource) return text;
-    const at = `${bundle}:${line}:${column}`;
+    const at = `${file}:${line}:${column}`;
     const i = text.lastIndexOf(at);
     if (i < 0) return text;
     return `${text.slice(0, i)}${entry.originalSource}:${entry.originalLine + 1}:${entry.originalColumn + 1}${text.slice(i + at.length)}`;
@@ -261,8 +335,8 @@ function mapStackTraces(bundle) {
     }
     // Only errors: cdktf captures a trace on a plain object for every token it creates, and
     // reads it only to explain a malformed token.
-    const mapped = error instanceof Error;
-    return [head, ...sites.map((site) => `    at ${original(site, mapped)}`)].join("\n");
+    const lines = error instanceof Error ? sites.map(original) : sites.map(String);
+    return [head, ...lines.map((l) => `    at ${l}`)].join("\n");
   };
 }
 

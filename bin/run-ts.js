@@ -2,11 +2,11 @@
 /**
  * Runs one of the app's TypeScript entry points: `node bin/run-ts.js main.ts [args...]`.
  *
- * cdktf runs the app on every synth, so it must start fast: the entry, the project's modules and
- * their dependencies are bundled by esbuild into one file, cached on disk until a source file or
- * package-lock.json changes (bin/launch-bundle.js), and loaded with `require`. A TypeScript loader
- * would spend about 250 ms more per start and loading ~600 separate modules about 400 ms more
- * (`npm run bench`). Nothing is type-checked here; `npm test` runs tsc.
+ * cdktf runs the app on every synth, so it must start fast: the entry and the project's modules
+ * are bundled by esbuild into one file and their dependencies into another, cached on disk until
+ * a source file or package-lock.json changes (bin/launch-bundle.js), and loaded with `require`:
+ * two files instead of about 600 modules, which halves the start of a small synth (`npm run bench`).
+ * Nothing is type-checked here; `npm test` runs tsc.
  */
 "use strict";
 const path = require("node:path");
