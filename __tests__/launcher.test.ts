@@ -50,7 +50,7 @@ describe("the app launcher", () => {
     expect(files.filter((f) => f.endsWith(".js"))).toEqual([
       expect.stringMatching(/^main\.ts-[0-9a-f]{8}-[0-9a-f]{32}\.js$/),
       expect.stringMatching(/^main\.ts-[0-9a-f]{8}-vendor-[0-9a-f]{32}\.js$/),
-      expect.stringMatching(/^notifier-[0-9a-f]{32}\.js$/),
+      expect.stringMatching(/^notifier-[0-9a-f]{8}-[0-9a-f]{32}\.js$/),
     ]);
     const built = files.map((f) => statSync(join(cache, f)).mtimeMs);
     const warm = launch("main.ts", [], { CDKTF_OUTDIR: join(dir, "warm") });

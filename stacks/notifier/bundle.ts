@@ -34,7 +34,9 @@ export function buildNotifierCode(): Uint8Array {
   // Under the app launcher the output is cached on disk (code-cache.ts); the build options below
   // are part of the key through this file.
   const keyFiles = [path.join(REPO_ROOT, "package-lock.json"), path.join(REPO_ROOT, "lambda-src", "tsconfig.json"), __filename];
-  return cachedBuild("notifier", keyFiles, esbuildNotifier);
+  // One cache entry per checkout, should several share a node_modules.
+  const id = `notifier-${createHash("sha256").update(REPO_ROOT).digest("hex").slice(0, 8)}`;
+  return cachedBuild(id, keyFiles, esbuildNotifier);
 }
 
 function esbuildNotifier(): { code: Uint8Array; inputs: string[] } {
