@@ -4,7 +4,7 @@
  * (THREAT_ALERTS_LAUNCH_CACHE) so cold and warm starts are what they say.
  */
 import { spawn, spawnSync } from "node:child_process";
-import { mkdirSync, mkdtempSync, readdirSync, readFileSync, rmSync, statSync, writeFileSync } from "node:fs";
+import { mkdirSync, mkdtempSync, readdirSync, readFileSync, realpathSync, rmSync, statSync, writeFileSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { parseConfig } from "../config/load";
@@ -134,7 +134,7 @@ describe("the app launcher", () => {
     const r = launch(entry);
     expect(r.status).toBe(1);
     expect(r.stderr).toContain("There is already a Construct with name 'a' in Root");
-    expect(r.stderr).toMatch(new RegExp(`at .*${join(ROOT, "node_modules", "constructs").replace(/[/\\]/g, ".")}.*:\\d+:\\d+\\)`));
+    expect(r.stderr).toMatch(new RegExp(`at .*${realpathSync(join(ROOT, "node_modules", "constructs")).replace(/[/\\]/g, ".")}.*:\\d+:\\d+\\)`));
     expect(r.stderr).toContain(`${join(dir, "entry.ts")}:5:1`);
   });
 
