@@ -43,7 +43,13 @@ async function main(): Promise<number> {
     found = await discover(config);
   } catch (err) {
     const p = describeError(err, false);
-    say(`threat-alerts discover: ${p.message}; ${p.kind === "no-credentials" ? CREDENTIALS_HINT : "check the credentials and try again"}`);
+    const hint =
+      p.kind === "no-credentials"
+        ? CREDENTIALS_HINT
+        : p.kind === "unreachable"
+          ? "check the network (and AWS_ENDPOINT_URL_STS if set)"
+          : "check AWS_PROFILE or the exported keys, log in again if they have expired";
+    say(`threat-alerts discover: ${p.message}; ${hint}`);
     return 1;
   }
   const n = (count: number, word: string) => `${count} ${word}${count === 1 ? "" : "s"}`;
