@@ -183,6 +183,15 @@ accounts:
     expect(aws.requests).toEqual([]);
   });
 
+  test("credentials STS refuses are one line too, and nothing else is queried", async () => {
+    const r = await discover(CONFIG, { AWS_ACCESS_KEY_ID: "AKIDREVOKED", AWS_SECRET_ACCESS_KEY: "fake" });
+    expect(r.code).toBe(1);
+    expect(r.stderr.trimEnd().split("\n")).toEqual([
+      expect.stringMatching(/^threat-alerts discover: the AWS credentials were refused \(InvalidClientTokenId: .*\); check AWS_PROFILE/),
+    ]);
+    expect(aws.requests.map((q) => `${q.service} ${q.params.Action ?? q.path}`)).toEqual(["sts GetCallerIdentity"]);
+  });
+
   test("a config mistake prints like the synth's, exits 1 and queries nothing", async () => {
     const r = await discover("project: acme\nhomeRegion: us-east-1\nregions: [us-east-1, eu-west-9]\n");
     expect(r.code).toBe(1);
