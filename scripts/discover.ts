@@ -14,7 +14,7 @@
 import { configPathFromEnv, ConfigError, loadConfigFile, type Config } from "../config/load";
 import { discover } from "./discover/discover";
 import { describeError } from "./discover/problems";
-import { failures, renderReport, renderYaml } from "./discover/report";
+import { adoptable, failures, renderReport, renderYaml } from "./discover/report";
 
 // The SDK's notice that its releases after January 2027 need Node 22 is for this repository's
 // maintainers (the SDK version is pinned), not for the user of this command; it would turn the
@@ -58,11 +58,10 @@ async function main(): Promise<number> {
   const manageDetector = config.guardduty.manageDetector !== false;
   for (const line of renderReport(found.accounts, manageDetector)) say(line);
   const failed = failures(found.accounts);
-  say(
-    failed.length > 0
-      ? `\nincomplete: not listed: ${failed.join(", ")}; the YAML below covers the rest\n`
-      : `\nadd this to ${file} (merge it into an existing guardduty: section):\n`,
-  );
+  const toPaste = manageDetector && adoptable(found.accounts).size > 0;
+  if (failed.length > 0) say(`\nincomplete: not listed: ${failed.join(", ")}${toPaste ? "; the YAML below covers the rest" : ""}\n`);
+  else if (toPaste) say(`\nadd this to ${file} (merge it into an existing guardduty: section):\n`);
+  else say("");
   process.stdout.write(renderYaml(found.accounts, manageDetector));
   return failed.length > 0 ? 1 : 0;
 }
