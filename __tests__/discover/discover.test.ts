@@ -153,6 +153,19 @@ describe("npm run discover", () => {
     });
   });
 
+  test("a profile's credentials are used like any others (AWS_PROFILE, credential_process)", async () => {
+    const script = join(dir, "creds.sh");
+    writeFileSync(script, `#!/bin/sh\necho '${JSON.stringify({ Version: 1, AccessKeyId: "AKIDTESTBASE", SecretAccessKey: "fake" })}'\n`, {
+      mode: 0o700,
+    });
+    writeFileSync(join(dir, "aws-config"), `[profile security]\ncredential_process = ${script}\n`);
+    const r = await discover(CONFIG, { AWS_PROFILE: "security", AWS_CONFIG_FILE: join(dir, "aws-config") });
+    expect(r.stderr).not.toMatch(/^\s+at /m);
+    expect(r.code).toBe(0);
+    expect(parse(r.stdout).guardduty.existingDetectors.prod).toEqual({ "eu-north-1": PROD });
+    expect(aws.requests.find((q) => q.service === "sts")?.accessKeyId).toBe("AKIDTESTBASE");
+  });
+
   test("an account it cannot reach makes the run incomplete and the exit non-zero, and the rest is still listed", async () => {
     const r = await discover(`project: acme
 homeRegion: eu-north-1
