@@ -56,7 +56,7 @@ async function main(): Promise<number> {
   say(`threat-alerts discover: config ${file}: ${n(config.accounts.length, "account")} x ${n(config.regions.length, "region")}`);
   say(`credentials: ${found.base.arn} (account ${found.base.accountId})\n`);
   const manageDetector = config.guardduty.manageDetector !== false;
-  for (const line of renderReport(found.accounts, manageDetector)) say(line);
+  for (const line of renderReport(found.accounts, manageDetector, config.guardduty.existingDetectors)) say(line);
   const failed = failures(found.accounts);
   const toPaste = manageDetector && adoptable(found.accounts).size > 0;
   if (failed.length > 0) say(`\nincomplete: not listed: ${failed.join(", ")}${toPaste ? "; the YAML below covers the rest" : ""}\n`);

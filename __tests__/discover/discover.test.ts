@@ -8,6 +8,7 @@ import { mkdtempSync, readFileSync, rmSync, writeFileSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { parse } from "yaml";
+import { parseConfig } from "../../config/load";
 import { AwsStandIn, type World } from "../helpers/aws-stand-in";
 
 const ROOT = join(__dirname, "..", "..");
@@ -141,16 +142,34 @@ describe("npm run discover", () => {
     ).toBe(true);
   });
 
-  // TODO(after rebasing onto restructure): switch on once config/schema.ts has guardduty.existingDetectors.
-  test.skip("the printed YAML, pasted into the config, validates and adopts exactly those detectors", async () => {
-    const r = await discover(CONFIG);
-    expect(r.code).toBe(0);
-    const { parseConfig } = await import("../../config/load");
-    const config = parseConfig(`${CONFIG}${r.stdout}`, "pasted.yaml") as any;
+  test("the printed YAML, pasted into the config, validates and adopts exactly those detectors; a second run says so", async () => {
+    const first = await discover(CONFIG);
+    expect(first.code).toBe(0);
+    const pasted = `${CONFIG}${first.stdout}`;
+    const config = parseConfig(pasted, "pasted.yaml");
     expect(config.guardduty.existingDetectors).toEqual({
       prod: { "eu-north-1": PROD },
       dev: { "eu-north-1": DEV_EU, "us-east-1": DEV_US },
     });
+
+    const second = await discover(pasted);
+    expect(second.code).toBe(0);
+    expect(second.stderr).toMatch(new RegExp(`^ {2}eu-north-1 +${PROD} \\(adopted in the config\\)$`, "m"));
+    expect(second.stderr).toMatch(new RegExp(`^ {2}us-east-1 +${DEV_US} \\(suspended\\) \\(adopted in the config\\)$`, "m"));
+    expect(second.stderr).not.toContain("not in the config yet");
+  });
+
+  test("entries in the config that differ from what exists are called out", async () => {
+    const stale = "ffffffffffffffffffffffffffffffff";
+    const r = await discover(
+      `${CONFIG}guardduty:\n  existingDetectors:\n    prod: { us-east-1: ${stale} }\n    dev: { eu-north-1: ${stale} }\n`,
+    );
+    expect(r.code).toBe(0);
+    expect(r.stderr).toMatch(
+      new RegExp(`^ {2}us-east-1 +no detector \\(one is created on deploy\\); the config adopts ${stale} here: remove that entry`, "m"),
+    );
+    expect(r.stderr).toMatch(new RegExp(`^ {2}eu-north-1 +${DEV_EU} \\(the config adopts ${stale}: replace it\\)$`, "m"));
+    expect(r.stderr).toMatch(new RegExp(`^ {2}eu-north-1 +${PROD} \\(new: not in the config yet\\)$`, "m"));
   });
 
   test("a profile's credentials are used like any others (AWS_PROFILE, credential_process)", async () => {

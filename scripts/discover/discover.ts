@@ -3,12 +3,10 @@
  * credentials' own account directly, the others through their `assumeRoleArn`.
  */
 import type { Config } from "../../config/load";
+import { DEFAULT_ACCOUNT_KEY } from "../../config/schema";
 import { assumeRole, baseIdentity, regionDetectors, type BaseIdentity, type Credentials } from "./aws";
 import type { AccountResult } from "./model";
 import { describeError } from "./problems";
-
-/** The `existingDetectors` key of the credentials' own account (a config without `accounts`). */
-export const DEFAULT_ACCOUNT_KEY = "default";
 
 export interface Discovery {
   readonly base: BaseIdentity;

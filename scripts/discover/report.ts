@@ -58,8 +58,19 @@ function memberNotes(detectors: ReadonlyArray<{ region: string; d: FoundDetector
   );
 }
 
+/** `guardduty.existingDetectors` as configured: account key -> region -> detector id. */
+export type Configured = Readonly<Record<string, Readonly<Record<string, string>>>>;
+
+/** How a region's finding compares with the config's existingDetectors entry. */
+function versusConfig(found: string | undefined, configured: string | undefined): string {
+  if (configured === undefined) return found ? " (new: not in the config yet)" : "";
+  if (found === configured) return " (adopted in the config)";
+  if (found) return ` (the config adopts ${configured}: replace it)`;
+  return `; the config adopts ${configured} here: remove that entry, the import would fail`;
+}
+
 /** The terminal report (stderr): one block per account, one line per region, then its notes. */
-export function renderReport(accounts: readonly AccountResult[], manageDetector: boolean): string[] {
+export function renderReport(accounts: readonly AccountResult[], manageDetector: boolean, configured: Configured = {}): string[] {
   const lines: string[] = [];
   const width = Math.max(0, ...accounts.flatMap((a) => a.regions.map((r) => r.region.length))) + 2;
   for (const account of accounts) {
@@ -82,12 +93,13 @@ export function renderReport(accounts: readonly AccountResult[], manageDetector:
             : "";
         lines.push(`${at}not listed: ${r.problem.message}${hint}`);
       } else if (!r.detectors || r.detectors.length === 0) {
-        lines.push(`${at}no detector (one is created on deploy)`);
+        lines.push(`${at}no detector (one is created on deploy)${versusConfig(undefined, configured[account.key]?.[r.region])}`);
       } else if (r.detectors.length > 1) {
         lines.push(`${at}${r.detectors.length} detectors (${r.detectors.map((d) => d.id).join(", ")}): GuardDuty allows one; not adopted`);
       } else {
         const d = r.detectors[0];
-        lines.push(`${at}${d.id}${d.status === "ENABLED" ? "" : ` (suspended)`}`);
+        const mark = manageDetector ? versusConfig(d.id, configured[account.key]?.[r.region]) : "";
+        lines.push(`${at}${d.id}${d.status === "ENABLED" ? "" : " (suspended)"}${mark}`);
       }
       for (const d of r.detectors ?? []) {
         found.push({ region: r.region, d });
