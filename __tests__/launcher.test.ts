@@ -134,7 +134,9 @@ describe("the app launcher", () => {
     const r = launch(entry);
     expect(r.status).toBe(1);
     expect(r.stderr).toContain("There is already a Construct with name 'a' in Root");
-    expect(r.stderr).toMatch(new RegExp(`at .*${realpathSync(join(ROOT, "node_modules", "constructs")).replace(/[/\\]/g, ".")}.*:\\d+:\\d+\\)`));
+    expect(r.stderr).toMatch(
+      new RegExp(`at .*${realpathSync(join(ROOT, "node_modules", "constructs")).replace(/[/\\]/g, ".")}.*:\\d+:\\d+\\)`),
+    );
     expect(r.stderr).toContain(`${join(dir, "entry.ts")}:5:1`);
   });
 
