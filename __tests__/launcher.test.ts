@@ -90,7 +90,7 @@ describe("the app launcher", () => {
     });
   });
 
-  test("a changed source rebuilds only the project bundle; a new package import rebuilds the vendor bundle too", () => {
+  test("a changed source or tsconfig.json rebuilds only the project bundle; a new package import rebuilds the vendor bundle too", () => {
     const entry = project({
       "entry.ts": 'import { Construct } from "constructs";\nimport { v } from "./dep";\nconsole.log(v, typeof Construct);\n',
       "dep.ts": "export const v = 1;\n",
@@ -106,6 +106,12 @@ describe("the app launcher", () => {
     expect(bundles()).toHaveLength(2);
     expect(vendors()).toEqual([vendor]);
     expect(statSync(join(cache, vendor)).mtimeMs).toBe(vendorBuilt);
+
+    // A tsconfig.json beside the sources can change how esbuild compiles them.
+    writeFileSync(join(dir, "tsconfig.json"), '{ "compilerOptions": { "useDefineForClassFields": false } }\n');
+    expect(launch(entry).stdout).toBe("2 function\n");
+    expect(bundles()).toHaveLength(3);
+    expect(vendors()).toEqual([vendor]);
 
     writeFileSync(join(dir, "dep.ts"), 'import { stringify } from "yaml";\nexport const v = stringify(3).trim();\n');
     expect(launch(entry).stdout).toBe("3 function\n");

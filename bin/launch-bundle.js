@@ -28,8 +28,8 @@ const ROOT = path.resolve(__dirname, "..");
 const CACHE_ENV = "THREAT_ALERTS_LAUNCH_CACHE";
 const DEFAULT_CACHE_DIR = path.join(ROOT, "node_modules", ".cache", "threat-alerts");
 const LOCKFILE = path.join(ROOT, "package-lock.json");
-/** Besides the bundled project files, what decides the project bundle's bytes. */
-const KEY_FILES = [LOCKFILE, path.join(ROOT, "tsconfig.json"), __filename];
+/** Besides the bundled project files and their tsconfig.json files, what decides the project bundle's bytes. */
+const KEY_FILES = [LOCKFILE, __filename];
 /** Bundles kept per entry point, newest first (switching branches back and forth stays warm). */
 const KEEP = 4;
 /**
@@ -54,9 +54,27 @@ function entryId(entry) {
 function bundleKey(entry, vendor, inputs) {
   const hash = createHash("sha256");
   hash.update(`threat-alerts launcher\0${ROOT}\0${entry}\0${vendor}\0`);
-  for (const file of KEY_FILES) hash.update(`${file}\0`).update(fs.readFileSync(file)).update("\0");
+  for (const file of [...KEY_FILES, ...tsconfigs(inputs.keys())]) hash.update(`${file}\0`).update(fs.readFileSync(file)).update("\0");
   for (const file of [...inputs.keys()].sort()) hash.update(`${file}\0`).update(inputs.get(file)).update("\0");
   return hash.digest("hex").slice(0, 32);
+}
+
+/** The tsconfig.json files esbuild may read for these inputs: in their directories and above, up to the root. */
+function tsconfigs(inputs) {
+  const dirs = new Set();
+  for (const file of inputs) {
+    let dir = path.dirname(path.resolve(ROOT, file));
+    while (!dirs.has(dir)) {
+      dirs.add(dir);
+      const parent = path.dirname(dir);
+      if (dir === ROOT || parent === dir || !dir.startsWith(ROOT)) break;
+      dir = parent;
+    }
+  }
+  return [...dirs]
+    .sort()
+    .map((d) => path.join(d, "tsconfig.json"))
+    .filter((f) => fs.existsSync(f));
 }
 
 /** The cached bundle for `entry` when every input still has the content it was built from. */
