@@ -267,7 +267,7 @@ export function plainTextVersion(m: SlackMessage, note: string): { text: string;
     if (block.type === "actions") {
       for (const e of block.elements) {
         const b = e as { text?: { text?: string }; url?: string };
-        if (b.url) lines.push(`${b.text?.text ?? "Link"}: ${b.url}`);
+        if (b.url) lines.push(`${b.text?.text ?? "Link"}: ${escapeText(b.url)}`);
       }
     }
   }
