@@ -27,7 +27,15 @@ export interface DeliveryCounts {
 }
 
 export function emptyCounts(): DeliveryCounts {
-  return { Delivered: 0, NotDelivered: 0, RoutingFailed: 0, PlainTextFallback: 0, WebhookRefetched: 0, RateLimited: 0, SettingsProblems: 0 };
+  return {
+    Delivered: 0,
+    NotDelivered: 0,
+    RoutingFailed: 0,
+    PlainTextFallback: 0,
+    WebhookRefetched: 0,
+    RateLimited: 0,
+    SettingsProblems: 0,
+  };
 }
 
 /** The EMF document for one invocation (pure). */

@@ -92,7 +92,11 @@ export function splitRecords(event: unknown): Incoming[] {
   return records.map((record, i) => {
     const parsed = SnsRecordSchema.safeParse(record);
     if (!parsed.success) {
-      return { payload: record, origin: { subject: `Malformed SNS record ${i + 1} of ${records.length}` }, problem: "malformed SNS record" };
+      return {
+        payload: record,
+        origin: { subject: `Malformed SNS record ${i + 1} of ${records.length}` },
+        problem: "malformed SNS record",
+      };
     }
     const { Sns } = parsed.data;
     return unwrapNotification(maybeJson(Sns.Message), {

@@ -68,7 +68,9 @@ export function wellFormed(value: string): string {
  * MODIFIER LETTER GRAVE ACCENT, and line breaks (which end a span) become spaces.
  */
 export function code(value: unknown, max = 500): string {
-  const text = display(value).replace(/`/g, "\u02cb").replace(/[\r\n]+/g, " ");
+  const text = display(value)
+    .replace(/`/g, "\u02cb")
+    .replace(/[\r\n]+/g, " ");
   return `\`${truncate(escapeText(text), max)}\``;
 }
 

@@ -2,7 +2,19 @@ import type { Envelope, Origin } from "../parse";
 import type { AsffFinding } from "../schemas/securityhub";
 import { accountLabel, consoleUrl, partitionOf, regionCode } from "./aws";
 import type { KnownBlock } from "@slack/types";
-import { blockTextLength, code, context, escapeText, fieldsSections, header, linkButton, message, safe, section, TRUNCATION_MARKER } from "./blocks";
+import {
+  blockTextLength,
+  code,
+  context,
+  escapeText,
+  fieldsSections,
+  header,
+  linkButton,
+  message,
+  safe,
+  section,
+  TRUNCATION_MARKER,
+} from "./blocks";
 import type { FormatOptions, Formatted } from "./types";
 
 /** ASFF labels mapped onto GuardDuty's scale for routing. https://docs.aws.amazon.com/securityhub/latest/userguide/asff-required-attributes.html#Severity */
