@@ -27,7 +27,8 @@ export class WebhookParameterError extends Error {
  * bundle never loads the AWS SDK (the Node.js 22 runtime provides it; local tools may not).
  *
  * The client gets connection and request timeouts and two attempts, so an SSM endpoint that never
- * answers fails within about 2 x (1 + 2) s with a `TimeoutError` instead of a Lambda timeout. The
+ * answers fails within about 2 x 2 s (plus the SDK's backoff) with a `TimeoutError` instead of a
+ * Lambda timeout. The
  * SDK builds its Node HTTP handler from these options (`NodeHttpHandler.create`), so the bundle
  * needs no `@smithy` import.
  * IAM: ssm:GetParameter on the parameters, and kms:Decrypt via SSM on their key.
@@ -44,6 +45,10 @@ export function ssmWebhookResolver(maxAgeSeconds = 300, timeouts: SsmTimeouts = 
         requestHandler: {
           connectionTimeout: timeouts.connectionTimeoutMs ?? 1000,
           requestTimeout: timeouts.requestTimeoutMs ?? 2000,
+          // Recent @smithy/node-http-handler only warns on requestTimeout unless this is set; older
+          // ones (as the Lambda runtime may ship) treat requestTimeout as a socket idle timeout and throw.
+          throwOnRequestTimeout: true,
+          socketTimeout: timeouts.requestTimeoutMs ?? 2000,
         },
       },
     });
