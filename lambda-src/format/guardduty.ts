@@ -3,6 +3,7 @@ import type { Envelope, Origin } from "../parse";
 import type { GuardDutyAction, GuardDutyFinding, GuardDutyResource, RemoteIp } from "../schemas/guardduty";
 import { accountLabel, consoleUrl, partitionOf } from "./aws";
 import { boundedLines, code, context, escapeText, fieldsSections, header, linkButton, message, safe, section, display } from "./blocks";
+import { formatAttackSequence, isAttackSequence } from "./attack-sequence";
 import type { Field } from "./blocks";
 import { LIMITS } from "./blocks";
 import type { FormatOptions, Formatted } from "./types";
@@ -158,11 +159,16 @@ export function describeAction(action: GuardDutyAction | undefined): string {
   return parts.join(", ");
 }
 
-export function formatGuardDuty(finding: GuardDutyFinding, envelope: Envelope, origin: Origin, { accountNames }: FormatOptions): Formatted {
+export function formatGuardDuty(finding: GuardDutyFinding, envelope: Envelope, origin: Origin, options: FormatOptions): Formatted {
+  const { accountNames } = options;
   const severity = Number(finding.severity);
   const label = severityLabel(severity);
   const sample = isSample(finding);
   const samplePrefix = sample ? "[SAMPLE] " : "";
+  if (isAttackSequence(finding)) {
+    const text = `${label}${Number.isFinite(severity) ? ` (${severity})` : ""}`;
+    return formatAttackSequence(finding, envelope, origin, options, { label, emoji: SEVERITY_EMOJI[label], text, sample });
+  }
   const region = finding.region ?? envelope.region;
   const accountId = finding.accountId ?? envelope.account;
   const partition = partitionOf(finding.partition, finding.arn, region, origin.topicArn);
