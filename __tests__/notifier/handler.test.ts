@@ -240,7 +240,7 @@ describe("notify, end to end against a local Slack", () => {
       const forced: boolean[] = [];
       slack.script({ status: 404, body: "no_service" });
       const rotating = deps({
-        resolveWebhook: async (name, options) => {
+        resolveWebhook: async (_name, options) => {
           forced.push(options?.forceFetch === true);
           return slack.url(options?.forceFetch ? "/services/new-secret" : "/services/old-secret");
         },
