@@ -175,6 +175,29 @@ describe("notify, end to end against a local Slack", () => {
     expect(slack.requests.map((r) => r.path)).toEqual(["/services/oncall-secret", "/services/default-secret"]);
   });
 
+  it.each([
+    ["a GuardDuty finding without a type", guardDutyEvent({ severity: 9.1, title: "x" }), 9.1],
+    ["a GuardDuty finding whose severity is a string", { "detail-type": "GuardDuty Finding", detail: { severity: "8.5", type: 7 } }, 8.5],
+    [
+      "Security Hub findings that are not ASFF but carry a label",
+      {
+        source: "aws.securityhub",
+        "detail-type": "Security Hub Findings - Imported",
+        detail: { findings: [{ Severity: { Label: "CRITICAL" } }] },
+      },
+      9,
+    ],
+  ])("routes %s (shown raw) by the severity it carries", async (_name, event, severity) => {
+    await notify(snsEvent(event), deps());
+    expect(resolved).toEqual([severity >= 9 ? ONCALL : DEFAULT]);
+    expect(visibleText(slack.payloads()[0])).toContain(`*Severity*\n${severity}`);
+  });
+
+  it("does not read a severity into events from other sources", async () => {
+    await notify(snsEvent({ source: "custom.app", "detail-type": "Thing", detail: { severity: 10 } }), deps());
+    expect(resolved).toEqual([DEFAULT]);
+  });
+
   it("attempts every record and then throws when one delivery failed, naming the error", async () => {
     slack.script({ status: 500, body: "internal_error" }, { status: 500, body: "internal_error" });
     const error = await notify(snsEvent(finding(5), finding(6)), deps()).catch((e: unknown) => e);

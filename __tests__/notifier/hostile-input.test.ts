@@ -1,6 +1,6 @@
 import { formatIncoming } from "../../lambda-src/format";
 import type { Formatted } from "../../lambda-src/format";
-import { escapeText, truncate, TRUNCATION_MARKER } from "../../lambda-src/format/blocks";
+import { code, escapeText, truncate, TRUNCATION_MARKER, wellFormed } from "../../lambda-src/format/blocks";
 import { splitRecords } from "../../lambda-src/parse";
 import { fixture, guardDutyEvent, snsEvent } from "./fixtures";
 import { slackViolations, visibleText } from "./slack-limits";
@@ -56,6 +56,35 @@ describe("escaping and truncation helpers", () => {
     const emoji = truncate("😀".repeat(40), 21);
     expect(emoji.length).toBeLessThanOrEqual(21);
     expect(emoji.slice(0, -TRUNCATION_MARKER.length)).toMatch(/^(😀)+$/u);
+  });
+});
+
+describe("code spans and unicode", () => {
+  it("a backtick in a value cannot close its code span, nor can a line break", () => {
+    expect(code("i-1` *bold* <!here> `x")).toBe("`i-1ˋ *bold* &lt;!here&gt; ˋx`");
+    expect(code("a\nb")).toBe("`a b`");
+  });
+
+  it("backticks in GuardDuty values stay inside their spans in the message", () => {
+    const formatted = formatOne(
+      guardDutyEvent({
+        type: "Recon:EC2/PortProbeUnprotectedPort",
+        severity: 5,
+        resource: { resourceType: "Instance", instanceDetails: { instanceId: "i-1` <!channel> `" } },
+        service: { action: { dnsRequestAction: { domain: "evil`.example" } } },
+      }),
+    );
+    const text = visibleText(formatted.message);
+    expect(text).toContain("EC2 instance: `i-1ˋ &lt;!channel&gt; ˋ`");
+    expect(text).toContain("DNS query `evilˋ.example`");
+    expect(slackViolations(formatted.message)).toEqual([]);
+  });
+
+  it("lone surrogates become U+FFFD; pairs are kept", () => {
+    expect(wellFormed("a\uD800b\uDC00c😀")).toBe("a\uFFFDb\uFFFDc😀");
+    const formatted = formatOne(guardDutyEvent({ type: "Recon:EC2/PortProbeUnprotectedPort", severity: 5, title: "x\uD83D y" }));
+    expect(formatted.message.blocks[0]).toMatchObject({ text: { text: expect.stringContaining("x\uFFFD y") } });
+    expect(JSON.stringify(formatted.message)).not.toMatch(/\\ud83d(?!\\ude)/i);
   });
 });
 
