@@ -54,7 +54,11 @@ export function ssmWebhookResolver(maxAgeSeconds = 300, timeouts: SsmTimeouts = 
     });
   };
   return async (parameterName, options = {}) => {
-    provider ??= load();
+    // A failed load (no SDK) is not cached: the next record tries again.
+    provider ??= load().catch((err: unknown) => {
+      provider = undefined;
+      throw err;
+    });
     let value: unknown;
     try {
       value = await (await provider).get(parameterName, { decrypt: true, maxAge: maxAgeSeconds, forceFetch: options.forceFetch === true });
