@@ -65,7 +65,13 @@ export function settingsFromEnv(env: Readonly<Record<string, string | undefined>
   const routes = lenient("WEBHOOK_ROUTES", env.WEBHOOK_ROUTES, RoutesSchema, []);
   const routingProblem = problems[0];
   const accountNames = lenient("ACCOUNT_NAMES", env.ACCOUNT_NAMES, AccountNamesSchema, {});
-  return { defaultParameter, routes, accountNames, problems, ...(routingProblem ? { routingProblem } : {}) };
+  return {
+    defaultParameter,
+    routes,
+    accountNames,
+    ...(problems.length > 0 ? { problems } : {}),
+    ...(routingProblem ? { routingProblem } : {}),
+  };
 }
 
 /** The webhook parameter for a severity: the route with the highest floor not above it, else the default. */

@@ -44,7 +44,6 @@ describe("settingsFromEnv", () => {
       defaultParameter: DEFAULT,
       routes: [{ minSeverity: 9, parameter: ONCALL }],
       accountNames: { "111111111111": "prod" },
-      problems: [],
     });
   });
 
