@@ -33,7 +33,8 @@ export class WebhookParameterError extends Error {
  * needs no `@smithy` import.
  * IAM: ssm:GetParameter on the parameters, and kms:Decrypt via SSM on their key.
  * https://docs.powertools.aws.dev/lambda/typescript/latest/features/parameters/#bring-your-own-aws-sdk-v3-client
- * https://docs.aws.amazon.com/sdk-for-javascript/v3/developer-guide/node-configuring-maxsockets.html (requestHandler options)
+ * https://github.com/aws/aws-sdk-js-v3/blob/main/supplemental-docs/CLIENTS.md#request-handler-requesthandler
+ * (requestHandler given as options: SDK v3.521.0 and later; the Node.js 22 runtime's SDK is newer)
  */
 export function ssmWebhookResolver(maxAgeSeconds = 300, timeouts: SsmTimeouts = {}): WebhookResolver {
   let provider: Promise<SSMProvider> | undefined;
