@@ -11,7 +11,7 @@ import { emptyCounts } from "./metrics";
 import { postToSlack, SlackDeliveryError } from "./send";
 import type { SendOptions, SendResult } from "./send";
 import type { NotifierSettings } from "./settings";
-import { errorReason } from "./webhook";
+import { errorReason } from "./errors";
 import type { WebhookResolver } from "./webhook";
 
 /** What one invocation's deliveries need. */

@@ -9,7 +9,8 @@ import { splitRecords } from "./parse";
 import type { SendOptions } from "./send";
 import { parameterFor, settingsFromEnv } from "./settings";
 import type { NotifierSettings } from "./settings";
-import { errorReason, ssmWebhookResolver } from "./webhook";
+import { errorReason } from "./errors";
+import { ssmWebhookResolver } from "./webhook";
 import type { WebhookResolver } from "./webhook";
 
 /** What `notify` needs; the Lambda handler builds it from the environment, tests inject their own. */

@@ -1,4 +1,5 @@
 import type { SSMProvider } from "@aws-lambda-powertools/parameters/ssm";
+import { errorReason } from "./errors";
 
 /** Resolves an SSM parameter name to the webhook URL it holds; `forceFetch` skips the cache (after a rotation). */
 export type WebhookResolver = (parameterName: string, options?: { readonly forceFetch?: boolean }) => Promise<string>;
@@ -73,21 +74,4 @@ export function ssmWebhookResolver(maxAgeSeconds = 300, timeouts: SsmTimeouts = 
     }
     return value;
   };
-}
-
-/** `Name: message` of an error and its causes, duck-typed (errors can come from another realm). */
-export function errorReason(err: unknown): string {
-  const parts: string[] = [];
-  let e: unknown = err;
-  for (let depth = 0; depth < 3 && e !== undefined && e !== null; depth++) {
-    if (typeof e !== "object") {
-      parts.push(String(e));
-      break;
-    }
-    const { name, message, cause } = e as { name?: unknown; message?: unknown; cause?: unknown };
-    const text = [typeof name === "string" ? name : "", typeof message === "string" ? message : ""].filter((p) => p).join(": ");
-    if (text && !parts.some((p) => p.includes(text))) parts.push(text);
-    e = cause;
-  }
-  return parts.join(" / cause: ").slice(0, 500) || "unknown error";
 }

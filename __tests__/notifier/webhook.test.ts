@@ -1,4 +1,5 @@
-import { errorReason, ssmWebhookResolver, WebhookParameterError } from "../../lambda-src/webhook";
+import { errorReason } from "../../lambda-src/errors";
+import { ssmWebhookResolver, WebhookParameterError } from "../../lambda-src/webhook";
 import { FakeSsm, localAwsEnv } from "./ssm-server";
 
 const NAME = "/threat-alerts/slack-webhook";
