@@ -1,5 +1,6 @@
 import type { Context } from "aws-lambda";
 import { formatIncoming } from "./format";
+import { NOTIFIER_SERVICE_NAME } from "./contract";
 import { Delivery } from "./deliver";
 import { logger } from "./logger";
 import type { Log } from "./logger";
@@ -90,7 +91,7 @@ let deps: Pick<NotifierDeps, "settings" | "resolveWebhook" | "log"> | undefined;
 export async function handler(event: unknown, context?: Context): Promise<NotifyResult> {
   if (context) logger.addContext(context);
   deps ??= { settings: settingsFromEnv(process.env), resolveWebhook: ssmWebhookResolver(), log: logger };
-  const functionName = context?.functionName ?? process.env.AWS_LAMBDA_FUNCTION_NAME ?? "threat-alerts-notifier";
+  const functionName = context?.functionName ?? process.env.AWS_LAMBDA_FUNCTION_NAME ?? NOTIFIER_SERVICE_NAME;
   return notify(event, {
     ...deps,
     remainingMs: context ? () => context.getRemainingTimeInMillis() : undefined,

@@ -1,4 +1,5 @@
 import * as z from "zod/mini";
+import { NOTIFIER_ENV } from "./contract";
 import type { WebhookRoute } from "./contract";
 
 export type { WebhookRoute };
@@ -51,8 +52,8 @@ function parseJson<T>(name: string, raw: string | undefined, schema: z.ZodMiniTy
  * `WEBHOOK_ROUTES` or `ACCOUNT_NAMES` is listed in `problems` and replaced by its empty value.
  */
 export function settingsFromEnv(env: Readonly<Record<string, string | undefined>>): NotifierSettings {
-  const defaultParameter = env.WEBHOOK_PARAMETER?.trim();
-  if (!defaultParameter) throw new SettingsError("WEBHOOK_PARAMETER is not set");
+  const defaultParameter = env[NOTIFIER_ENV.webhookParameter]?.trim();
+  if (!defaultParameter) throw new SettingsError(`${NOTIFIER_ENV.webhookParameter} is not set`);
   const problems: string[] = [];
   const lenient = <T>(name: string, raw: string | undefined, schema: z.ZodMiniType<T>, empty: T): T => {
     try {
@@ -62,9 +63,9 @@ export function settingsFromEnv(env: Readonly<Record<string, string | undefined>
       return empty;
     }
   };
-  const routes = lenient("WEBHOOK_ROUTES", env.WEBHOOK_ROUTES, RoutesSchema, []);
+  const routes = lenient(NOTIFIER_ENV.webhookRoutes, env[NOTIFIER_ENV.webhookRoutes], RoutesSchema, []);
   const routingProblem = problems[0];
-  const accountNames = lenient("ACCOUNT_NAMES", env.ACCOUNT_NAMES, AccountNamesSchema, {});
+  const accountNames = lenient(NOTIFIER_ENV.accountNames, env[NOTIFIER_ENV.accountNames], AccountNamesSchema, {});
   return {
     defaultParameter,
     routes,
