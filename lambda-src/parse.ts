@@ -2,7 +2,7 @@ import { AlarmLambdaActionSchema, AlarmSnsMessageSchema, AlarmStateChangeSchema 
 import type { AlarmSnsMessage, AlarmStateChange } from "./schemas/alarm";
 import { ConfigComplianceChangeSchema } from "./schemas/config";
 import type { ConfigComplianceChange } from "./schemas/config";
-import { EventBridgeSchema, SnsEventSchema, SnsNotificationSchema } from "./schemas/envelope";
+import { EventBridgeSchema, SnsNotificationSchema, SnsRecordSchema } from "./schemas/envelope";
 import { GuardDutyFindingSchema, looksLikeGuardDutyFinding } from "./schemas/guardduty";
 import type { GuardDutyFinding } from "./schemas/guardduty";
 import { AsffFindingSchema, SecurityHubDetailSchema } from "./schemas/securityhub";
@@ -19,6 +19,8 @@ export interface Origin {
 export interface Incoming {
   readonly payload: unknown;
   readonly origin: Origin;
+  /** Set when the SNS record itself was malformed; the payload is then the raw record. */
+  readonly problem?: string;
 }
 
 /** The EventBridge envelope fields worth showing, when there was an envelope. */
@@ -69,17 +71,40 @@ function unwrapNotification(payload: unknown, origin: Origin): Incoming {
   };
 }
 
-/** Splits a Lambda event into the payloads to post: one per SNS record, else the event itself. */
+/** An SNS → Lambda event: a non-empty `Records` array of which at least one record looks like SNS. */
+function snsRecords(event: unknown): unknown[] | undefined {
+  if (typeof event !== "object" || event === null || Array.isArray(event)) return undefined;
+  const records = (event as { Records?: unknown }).Records;
+  if (!Array.isArray(records) || records.length === 0) return undefined;
+  const looksSns = (r: unknown) =>
+    typeof r === "object" && r !== null && ("Sns" in r || (r as { EventSource?: unknown }).EventSource === "aws:sns");
+  return records.some(looksSns) ? records : undefined;
+}
+
+/**
+ * Splits a Lambda event into the payloads to post: one per SNS record, else the event itself.
+ * Records are validated one by one, so a malformed record becomes its own (raw) message and
+ * never spoils the others in the batch.
+ */
 export function splitRecords(event: unknown): Incoming[] {
-  const sns = SnsEventSchema.safeParse(event);
-  if (!sns.success) return [unwrapNotification(event, {})];
-  return sns.data.Records.map(({ Sns }) =>
-    unwrapNotification(maybeJson(Sns.Message), {
+  const records = snsRecords(event);
+  if (!records) return [unwrapNotification(event, {})];
+  return records.map((record, i) => {
+    const parsed = SnsRecordSchema.safeParse(record);
+    if (!parsed.success) {
+      return {
+        payload: record,
+        origin: { subject: `Malformed SNS record ${i + 1} of ${records.length}` },
+        problem: "malformed SNS record",
+      };
+    }
+    const { Sns } = parsed.data;
+    return unwrapNotification(maybeJson(Sns.Message), {
       topicArn: Sns.TopicArn,
       subject: Sns.Subject ?? undefined,
       messageId: Sns.MessageId,
-    }),
-  );
+    });
+  });
 }
 
 function isObject(value: unknown): value is Record<string, unknown> {

@@ -1,4 +1,5 @@
 import * as z from "zod/mini";
+import { NOTIFIER_ENV } from "./contract";
 import type { WebhookRoute } from "./contract";
 
 export type { WebhookRoute };
@@ -11,6 +12,13 @@ export interface NotifierSettings {
   readonly routes: readonly WebhookRoute[];
   /** Account id → friendly name (`ACCOUNT_NAMES`); empty when unset. */
   readonly accountNames: Readonly<Record<string, string>>;
+  /**
+   * Settings that were malformed and replaced by their empty value: names and routes are conveniences,
+   * so a bad value degrades messages (no names; everything to the default webhook) instead of blocking alerts.
+   */
+  readonly problems?: readonly string[];
+  /** Set when `WEBHOOK_ROUTES` was malformed: every message then says that routing failed. */
+  readonly routingProblem?: string;
 }
 
 const RoutesSchema = z.array(
@@ -18,7 +26,12 @@ const RoutesSchema = z.array(
 );
 const AccountNamesSchema = z.record(z.string(), z.string());
 
-export class SettingsError extends Error {}
+export class SettingsError extends Error {
+  constructor(message: string) {
+    super(message);
+    this.name = "SettingsError";
+  }
+}
 
 function parseJson<T>(name: string, raw: string | undefined, schema: z.ZodMiniType<T>, empty: T): T {
   if (raw === undefined || raw.trim() === "") return empty;
@@ -34,16 +47,31 @@ function parseJson<T>(name: string, raw: string | undefined, schema: z.ZodMiniTy
 }
 
 /**
- * Reads the settings from an environment. A malformed value throws (a misconfigured stack should
- * fail loudly on the first invocation, and Lambda's on-failure destination keeps the event).
+ * Reads the settings from an environment. Only a missing default webhook throws: nothing could be
+ * delivered without it (Lambda's on-failure destination keeps the event). A malformed
+ * `WEBHOOK_ROUTES` or `ACCOUNT_NAMES` is listed in `problems` and replaced by its empty value.
  */
 export function settingsFromEnv(env: Readonly<Record<string, string | undefined>>): NotifierSettings {
-  const defaultParameter = env.WEBHOOK_PARAMETER?.trim();
-  if (!defaultParameter) throw new SettingsError("WEBHOOK_PARAMETER is not set");
+  const defaultParameter = env[NOTIFIER_ENV.webhookParameter]?.trim();
+  if (!defaultParameter) throw new SettingsError(`${NOTIFIER_ENV.webhookParameter} is not set`);
+  const problems: string[] = [];
+  const lenient = <T>(name: string, raw: string | undefined, schema: z.ZodMiniType<T>, empty: T): T => {
+    try {
+      return parseJson(name, raw, schema, empty);
+    } catch (err) {
+      problems.push(err instanceof SettingsError ? err.message : `${name} could not be read`);
+      return empty;
+    }
+  };
+  const routes = lenient(NOTIFIER_ENV.webhookRoutes, env[NOTIFIER_ENV.webhookRoutes], RoutesSchema, []);
+  const routingProblem = problems[0];
+  const accountNames = lenient(NOTIFIER_ENV.accountNames, env[NOTIFIER_ENV.accountNames], AccountNamesSchema, {});
   return {
     defaultParameter,
-    routes: parseJson("WEBHOOK_ROUTES", env.WEBHOOK_ROUTES, RoutesSchema, []),
-    accountNames: parseJson("ACCOUNT_NAMES", env.ACCOUNT_NAMES, AccountNamesSchema, {}),
+    routes,
+    accountNames,
+    ...(problems.length > 0 ? { problems } : {}),
+    ...(routingProblem ? { routingProblem } : {}),
   };
 }
 

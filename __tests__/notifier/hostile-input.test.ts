@@ -1,9 +1,19 @@
 import { formatIncoming } from "../../lambda-src/format";
 import type { Formatted } from "../../lambda-src/format";
-import { escapeText, truncate, TRUNCATION_MARKER } from "../../lambda-src/format/blocks";
+import {
+  code,
+  escapeText,
+  linkButton,
+  message,
+  section,
+  truncate,
+  TRUNCATION_MARKER,
+  wellFormed,
+  withNotice,
+} from "../../lambda-src/format/blocks";
 import { splitRecords } from "../../lambda-src/parse";
 import { fixture, guardDutyEvent, snsEvent } from "./fixtures";
-import { slackViolations, visibleText } from "./slack-limits";
+import { allTexts, slackViolations, visibleText } from "./slack-limits";
 
 function formatAll(event: unknown): Formatted[] {
   return splitRecords(event).map((item) => formatIncoming(item, { accountNames: { "111111111111": "<!channel> prod" } }));
@@ -56,6 +66,77 @@ describe("escaping and truncation helpers", () => {
     const emoji = truncate("😀".repeat(40), 21);
     expect(emoji.length).toBeLessThanOrEqual(21);
     expect(emoji.slice(0, -TRUNCATION_MARKER.length)).toMatch(/^(😀)+$/u);
+  });
+});
+
+describe("the message-level size cap", () => {
+  const blockText = (m: unknown) => allTexts({ ...(m as object), text: "" }).reduce((n, t) => n + t.length, 0);
+  const button = linkButton("Open", "https://console.aws.amazon.com/x", "open")!;
+
+  it("keeps a message's block text under 10,000 characters, says how many blocks were left out, and keeps the link button", () => {
+    const m = message("t", [...Array.from({ length: 30 }, (_, i) => section(`${i} ${"x".repeat(1000)}`)), button]);
+    expect(blockText(m)).toBeLessThanOrEqual(10_000);
+    expect(m.blocks.at(-1)).toEqual(button);
+    const notice = m.blocks.at(-2) as { elements: { text: string }[] };
+    const shown = m.blocks.filter((b) => b.type === "section").length;
+    expect(notice.elements[0].text).toBe(`… ${30 - shown} more block(s) not shown (message size limit)`);
+    expect(slackViolations(m)).toEqual([]);
+  });
+
+  it("cuts one long section to fit instead of dropping it", () => {
+    const m = message("t", [section("a".repeat(2900)), section("b".repeat(2900)), section("c".repeat(2900)), section("d".repeat(2900))]);
+    expect(blockText(m)).toBeLessThanOrEqual(10_000);
+    expect(visibleText(m)).toContain(`d${TRUNCATION_MARKER}`);
+    expect(m.blocks).toHaveLength(4);
+  });
+
+  it("still fits when a routing notice is added to a full message", () => {
+    const full = message(
+      "t",
+      Array.from({ length: 12 }, () => section("y".repeat(900))),
+    );
+    const noticed = withNotice(full, `:warning: *Routing failed:* ${"r".repeat(700)}`);
+    expect(blockText(noticed)).toBeLessThanOrEqual(10_000);
+    expect(visibleText(noticed)).toContain("*Routing failed:*");
+    expect(slackViolations(noticed)).toEqual([]);
+  });
+
+  it("keeps at most 50 blocks", () => {
+    const m = message(
+      "t",
+      Array.from({ length: 80 }, (_, i) => section(`s${i}`)),
+    );
+    expect(m.blocks.length).toBeLessThanOrEqual(50);
+    expect(visibleText(m)).toMatch(/… \d+ more block\(s\) not shown/);
+  });
+});
+
+describe("code spans and unicode", () => {
+  it("a backtick in a value cannot close its code span, nor can a line break", () => {
+    expect(code("i-1` *bold* <!here> `x")).toBe("`i-1ˋ *bold* &lt;!here&gt; ˋx`");
+    expect(code("a\nb")).toBe("`a b`");
+  });
+
+  it("backticks in GuardDuty values stay inside their spans in the message", () => {
+    const formatted = formatOne(
+      guardDutyEvent({
+        type: "Recon:EC2/PortProbeUnprotectedPort",
+        severity: 5,
+        resource: { resourceType: "Instance", instanceDetails: { instanceId: "i-1` <!channel> `" } },
+        service: { action: { dnsRequestAction: { domain: "evil`.example" } } },
+      }),
+    );
+    const text = visibleText(formatted.message);
+    expect(text).toContain("EC2 instance: `i-1ˋ &lt;!channel&gt; ˋ`");
+    expect(text).toContain("DNS query `evilˋ.example`");
+    expect(slackViolations(formatted.message)).toEqual([]);
+  });
+
+  it("lone surrogates become U+FFFD; pairs are kept", () => {
+    expect(wellFormed("a\uD800b\uDC00c😀")).toBe("a\uFFFDb\uFFFDc😀");
+    const formatted = formatOne(guardDutyEvent({ type: "Recon:EC2/PortProbeUnprotectedPort", severity: 5, title: "x\uD83D y" }));
+    expect(formatted.message.blocks[0]).toMatchObject({ text: { text: expect.stringContaining("x\uFFFD y") } });
+    expect(JSON.stringify(formatted.message)).not.toMatch(/\\ud83d(?!\\ude)/i);
   });
 });
 

@@ -3,11 +3,17 @@ import type { SendOptions } from "../../lambda-src/send";
 import { FakeSlack } from "./slack-server";
 
 /** Tiny delays so retries are quick; the timeout is short enough for a hang test to be fast. */
-const FAST: SendOptions = { timeoutMs: 200, attempts: 3, baseDelayMs: 5, maxDelayMs: 50 };
+const FAST: SendOptions = { timeoutMs: 200, attempts: 3, baseDelayMs: 5, maxDelayMs: 50, random: () => 0.999 };
 const PAYLOAD = { text: "hello", blocks: [] };
 
 describe("postToSlack against a real HTTP server", () => {
   let slack: FakeSlack;
+  // The first fetch in a jest worker loads undici (hundreds of ms on a busy machine): not what the 200 ms timeouts measure.
+  beforeAll(async () => {
+    const warm = await new FakeSlack().start();
+    await fetch(warm.url(), { method: "POST", body: "{}" });
+    await warm.stop();
+  });
   beforeEach(async () => {
     slack = await new FakeSlack().start();
   });
@@ -17,7 +23,7 @@ describe("postToSlack against a real HTTP server", () => {
 
   it("posts the payload as JSON once when Slack answers 200", async () => {
     const result = await postToSlack(slack.url(), PAYLOAD, FAST);
-    expect(result).toEqual({ status: 200, attempts: 1 });
+    expect(result).toEqual({ status: 200, attempts: 1, rateLimited: 0 });
     expect(slack.requests).toHaveLength(1);
     expect(slack.requests[0]).toMatchObject({ method: "POST", path: "/services/T000/B000/secret-token" });
     expect(slack.requests[0].contentType).toMatch(/^application\/json/);
@@ -43,7 +49,7 @@ describe("postToSlack against a real HTTP server", () => {
   it("retries a 500, then succeeds", async () => {
     slack.script({ status: 500 }, { status: 503 });
     const result = await postToSlack(slack.url(), PAYLOAD, FAST);
-    expect(result).toEqual({ status: 200, attempts: 3 });
+    expect(result).toEqual({ status: 200, attempts: 3, rateLimited: 0 });
     expect(slack.requests).toHaveLength(3);
   });
 
@@ -59,13 +65,15 @@ describe("postToSlack against a real HTTP server", () => {
     slack.script("hang");
     const start = Date.now();
     const result = await postToSlack(slack.url(), PAYLOAD, FAST);
-    expect(result).toEqual({ status: 200, attempts: 2 });
+    expect(result).toEqual({ status: 200, attempts: 2, rateLimited: 0 });
     expect(Date.now() - start).toBeGreaterThanOrEqual(FAST.timeoutMs!);
   });
 
   it("gives up with an error when every attempt hangs", async () => {
     slack.script("hang", "hang", "hang");
-    await expect(postToSlack(slack.url(), PAYLOAD, FAST)).rejects.toThrow(/failed after 3 attempts \(timed out after 200 ms\)/);
+    await expect(postToSlack(slack.url(), PAYLOAD, FAST)).rejects.toThrow(
+      /failed after 3 attempt\(s\) \(TimeoutError: timed out after 200 ms\)/,
+    );
   });
 
   it("throws after the last attempt when Slack keeps failing, with the status but not the URL", async () => {
@@ -101,7 +109,69 @@ describe("postToSlack against a real HTTP server", () => {
     await slack.stop();
     const error = await postToSlack(url, PAYLOAD, FAST).catch((e: unknown) => e);
     expect(error).toBeInstanceOf(SlackDeliveryError);
-    expect((error as Error).message).toMatch(/failed after 3 attempts \(network error \(ECONNREFUSED\)\)/);
+    expect((error as Error).message).toMatch(/failed after 3 attempt\(s\) \(TypeError: network error \(ECONNREFUSED\)\)/);
     expect((error as Error).message).not.toContain("secret-token");
+  });
+
+  describe("bursts: 429 with Retry-After, bounded by the invocation's remaining time", () => {
+    const deadlineIn = (ms: number) => {
+      const end = Date.now() + ms;
+      return () => end - Date.now();
+    };
+
+    it("waits out several 429s while time remains and delivers", async () => {
+      slack.script(
+        { status: 429, headers: { "retry-after": "0.1" }, body: "rate_limited" },
+        { status: 429, headers: { "retry-after": "0.1" }, body: "rate_limited" },
+        { status: 429, headers: { "retry-after": "0.1" }, body: "rate_limited" },
+      );
+      const result = await postToSlack(slack.url(), PAYLOAD, { ...FAST, remainingMs: deadlineIn(10_000), reserveMs: 500 });
+      expect(result).toEqual({ status: 200, attempts: 4, rateLimited: 3 });
+    });
+
+    it("adds jitter on top of Retry-After", async () => {
+      slack.script({ status: 429, headers: { "retry-after": "0.1" } });
+      await postToSlack(slack.url(), PAYLOAD, { ...FAST, remainingMs: deadlineIn(10_000), reserveMs: 500, random: () => 0.99 });
+      // 100 ms asked + 0.99 x (100 + 100/4) ms of jitter
+      expect(slack.requests[1].at - slack.requests[0].at).toBeGreaterThanOrEqual(215);
+    });
+
+    it("gives up at once, with the reason, when Retry-After does not fit in the time left", async () => {
+      slack.script({ status: 429, headers: { "retry-after": "30" }, body: "rate_limited" });
+      const start = Date.now();
+      const error = await postToSlack(slack.url(), PAYLOAD, { ...FAST, remainingMs: deadlineIn(5_000), reserveMs: 500 }).catch(
+        (e: unknown) => e,
+      );
+      expect(Date.now() - start).toBeLessThan(1000);
+      expect(error).toBeInstanceOf(SlackDeliveryError);
+      expect((error as SlackDeliveryError).status).toBe(429);
+      expect((error as Error).message).toMatch(/Retry-After 30000 ms does not fit in the \d+ ms left/);
+      expect(slack.requests).toHaveLength(1);
+    });
+
+    it("does not start a retry after a 5xx when the deadline is too close", async () => {
+      slack.script({ status: 503 }, { status: 503 });
+      const error = await postToSlack(slack.url(), PAYLOAD, {
+        ...FAST,
+        baseDelayMs: 400,
+        maxDelayMs: 1000,
+        remainingMs: deadlineIn(700),
+        reserveMs: 500,
+      }).catch((e: unknown) => e);
+      expect((error as SlackDeliveryError).attempts).toBe(1);
+      expect(slack.requests).toHaveLength(1);
+    });
+  });
+
+  it("reports Slack's short error code, and leaves any other body out", async () => {
+    slack.script(
+      { status: 400, body: "invalid_blocks" },
+      { status: 400, body: "<html><body>Bad request from proxy secret-ish</body></html>" },
+    );
+    const first = (await postToSlack(slack.url(), PAYLOAD, FAST).catch((e: unknown) => e)) as SlackDeliveryError;
+    expect(first.slackError).toBe("invalid_blocks");
+    const second = (await postToSlack(slack.url(), PAYLOAD, FAST).catch((e: unknown) => e)) as SlackDeliveryError;
+    expect(second.slackError).toBeUndefined();
+    expect(second.message).toBe("Slack rejected the message (HTTP 400); not retried");
   });
 });

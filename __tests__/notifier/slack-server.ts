@@ -1,4 +1,5 @@
 import { createServer } from "node:http";
+import { createServer as createHttpsServer } from "node:https";
 import type { IncomingMessage, Server, ServerResponse } from "node:http";
 import type { AddressInfo } from "node:net";
 
@@ -14,11 +15,15 @@ export interface ReceivedRequest {
 }
 
 /**
- * A real HTTP server on 127.0.0.1 (random port) standing in for Slack's webhook endpoint. Replies
- * are consumed in order; after the script runs out it answers 200 "ok".
+ * A real HTTP server on 127.0.0.1 (random port) standing in for Slack's webhook endpoint, or an
+ * HTTPS one when given a key and certificate. Replies: `respond` decides first (per request), then
+ * the script is consumed in order; after both, it answers 200 "ok".
  */
 export class FakeSlack {
   readonly requests: ReceivedRequest[] = [];
+  /** Per-request answer; `undefined` falls through to the script. */
+  respond: ((req: ReceivedRequest, index: number) => Reply | undefined) | undefined;
+  constructor(private readonly tls?: { readonly key: string; readonly cert: string }) {}
   private readonly replies: Reply[] = [];
   private readonly hung: ServerResponse[] = [];
   private server: Server | undefined;
@@ -30,22 +35,23 @@ export class FakeSlack {
   }
 
   url(path = "/services/T000/B000/secret-token"): string {
-    return `http://127.0.0.1:${this.port}${path}`;
+    return `${this.tls ? "https" : "http"}://127.0.0.1:${this.port}${path}`;
   }
 
   async start(): Promise<this> {
-    this.server = createServer((req: IncomingMessage, res: ServerResponse) => {
+    const listener = (req: IncomingMessage, res: ServerResponse) => {
       const chunks: Buffer[] = [];
       req.on("data", (c: Buffer) => chunks.push(c));
       req.on("end", () => {
-        this.requests.push({
+        const received: ReceivedRequest = {
           path: req.url ?? "",
           method: req.method ?? "",
           contentType: req.headers["content-type"],
           body: Buffer.concat(chunks).toString("utf8"),
           at: Date.now(),
-        });
-        const reply = this.replies.shift() ?? { status: 200, body: "ok" };
+        };
+        this.requests.push(received);
+        const reply = this.respond?.(received, this.requests.length - 1) ?? this.replies.shift() ?? { status: 200, body: "ok" };
         if (reply === "hang") {
           this.hung.push(res);
           return;
@@ -53,7 +59,8 @@ export class FakeSlack {
         res.writeHead(reply.status, { "content-type": "text/plain", ...reply.headers });
         res.end(reply.body ?? (reply.status === 200 ? "ok" : "error"));
       });
-    });
+    };
+    this.server = this.tls ? createHttpsServer({ key: this.tls.key, cert: this.tls.cert }, listener) : createServer(listener);
     await new Promise<void>((resolve) => this.server!.listen(0, "127.0.0.1", resolve));
     this.port = (this.server.address() as AddressInfo).port;
     return this;

@@ -1,7 +1,7 @@
 import type { Envelope, Origin } from "../parse";
 import type { ConfigComplianceChange } from "../schemas/config";
 import { accountLabel, consoleUrl, partitionOf, regionCode } from "./aws";
-import { context, escapeText, fieldsSections, header, linkButton, message, safe } from "./blocks";
+import { escapeText, fieldsSections, header, linkButton, message, safe, section } from "./blocks";
 import type { FormatOptions, Formatted } from "./types";
 import { NORMALIZED_SEVERITY } from "./types";
 
@@ -30,8 +30,15 @@ export function formatConfig(
   const emoji = COMPLIANCE_EMOJI[newCompliance] ?? ":grey_question:";
   const annotation = change.newEvaluationResult.annotation;
 
+  const resource = [resourceType, resourceId].filter((p) => p).join(" ");
   const blocks = [
-    header(`${emoji} Config: ${resourceType ?? "resource"} is ${newCompliance}`),
+    header(`${emoji} Config ${newCompliance}: ${resource || "resource"}`),
+    // The annotation is the rule's own explanation (what is wrong and often the value it found).
+    annotation
+      ? section(`:memo: *Why:* ${safe(annotation, 2000)}`)
+      : newCompliance === "NON_COMPLIANT"
+        ? section("_The rule gave no annotation; its description in AWS Config says what it checks._")
+        : undefined,
     ...fieldsSections([
       { label: "Rule", value: change.configRuleName },
       { label: "Compliance", value: `${oldCompliance ?? "(first evaluation)"} → ${newCompliance}` },
@@ -40,13 +47,11 @@ export function formatConfig(
       { label: "Account", value: accountLabel(accountId, accountNames), trusted: true },
       { label: "Region", value: region ?? change.awsRegion },
     ]),
-    annotation ? context(`*Annotation:* ${safe(annotation, 2000)}`) : undefined,
     linkButton("Open rule in AWS Config", url, "open-config-rule"),
   ];
-  const fallback = `Config ${escapeText(newCompliance)}: ${safe(resourceType, 100)} ${safe(resourceId, 200)} — rule ${safe(
-    change.configRuleName,
-    200,
-  )}`;
+  const fallback = `Config ${escapeText(newCompliance)}: ${safe(resource, 300)} — rule ${safe(change.configRuleName, 200)}${
+    annotation ? `: ${safe(annotation, 300)}` : ""
+  }`;
   const severity = newCompliance === "NON_COMPLIANT" ? NORMALIZED_SEVERITY.configNonCompliant : NORMALIZED_SEVERITY.resolved;
   return { kind: "config", severity, message: message(fallback, blocks) };
 }

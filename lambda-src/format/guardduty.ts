@@ -2,8 +2,10 @@ import { severityBand } from "../../detection/severity";
 import type { Envelope, Origin } from "../parse";
 import type { GuardDutyAction, GuardDutyFinding, GuardDutyResource, RemoteIp } from "../schemas/guardduty";
 import { accountLabel, consoleUrl, partitionOf } from "./aws";
-import { context, escapeText, fieldsSections, header, linkButton, message, safe, section, display } from "./blocks";
+import { boundedLines, code, context, escapeText, fieldsSections, header, linkButton, message, safe, section, display } from "./blocks";
+import { formatAttackSequence, isAttackSequence } from "./attack-sequence";
 import type { Field } from "./blocks";
+import { LIMITS } from "./blocks";
 import type { FormatOptions, Formatted } from "./types";
 
 export type SeverityLabel = "Low" | "Medium" | "High" | "Critical" | "Unknown";
@@ -76,12 +78,12 @@ export function describeResource(resource: GuardDutyResource | undefined, affect
   const add = (part: ResourcePart, label: string, value: unknown) => {
     const v = display(value);
     // Labels can carry event data too (the principal's type), so they are escaped as well.
-    if (v !== "") parts[part].push(`${escapeText(label)}: \`${escapeText(v)}\``);
+    if (v !== "") parts[part].push(`${escapeText(label)}: ${code(v)}`);
   };
   const instance = resource?.instanceDetails;
   if (instance?.instanceId) {
     const name = instance.tags?.find((t) => t.key === "Name")?.value;
-    parts.instance.push(`EC2 instance: \`${escapeText(instance.instanceId)}\`${name ? ` (${escapeText(name)})` : ""}`);
+    parts.instance.push(`EC2 instance: ${code(instance.instanceId)}${name ? ` (${escapeText(name)})` : ""}`);
   }
   const key = resource?.accessKeyDetails;
   if (key) {
@@ -106,10 +108,10 @@ export function describeResource(resource: GuardDutyResource | undefined, affect
   const order = [...primary, ...(Object.keys(parts) as ResourcePart[]).filter((p) => !primary.includes(p))];
   const lines = order.flatMap((p) => parts[p]);
   for (const [type, id] of Object.entries(affected ?? {})) {
-    if (typeof id === "string") lines.push(`${escapeText(type)}: \`${escapeText(id)}\``);
+    if (typeof id === "string") lines.push(`${escapeText(type)}: ${code(id)}`);
   }
   if (lines.length === 0 && resource?.resourceType) lines.push(escapeText(resource.resourceType));
-  return lines.slice(0, MAX_RESOURCE_LINES).join("\n");
+  return boundedLines(lines, "resource details", LIMITS.fieldText - 100, MAX_RESOURCE_LINES);
 }
 
 function remoteIpOf(action: GuardDutyAction | undefined): RemoteIp | undefined {
@@ -129,7 +131,7 @@ export function describeRemoteIp(ip: RemoteIp | undefined): string {
   const address = ip.ipAddressV4 ?? ip.ipAddressV6;
   const place = [ip.city?.cityName, ip.country?.countryName].filter((p) => p).join(", ");
   const org = ip.organization?.org ?? ip.organization?.asnOrg ?? ip.organization?.isp;
-  return [address ? `\`${escapeText(address)}\`` : "", escapeText(place), escapeText(org ?? "")].filter((p) => p).join(" — ");
+  return [address ? code(address) : "", escapeText(place), escapeText(org ?? "")].filter((p) => p).join(" — ");
 }
 
 /** What was done and by whom, as escaped mrkdwn. */
@@ -137,7 +139,7 @@ export function describeAction(action: GuardDutyAction | undefined): string {
   if (!action) return "";
   const parts: string[] = [];
   const api = action.awsApiCallAction;
-  if (api?.api) parts.push(`API \`${escapeText(`${api.serviceName ? `${api.serviceName}:` : ""}${api.api}`)}\``);
+  if (api?.api) parts.push(`API ${code(`${api.serviceName ? `${api.serviceName}:` : ""}${api.api}`)}`);
   if (api?.remoteAccountDetails?.accountId) parts.push(`from account ${escapeText(api.remoteAccountDetails.accountId)}`);
   const net = action.networkConnectionAction;
   if (net) {
@@ -147,20 +149,26 @@ export function describeAction(action: GuardDutyAction | undefined): string {
   const probes = action.portProbeAction?.portProbeDetails;
   if (probes?.length) {
     const ports = probes.map((p) => p.localPortDetails?.port).filter((p) => p !== undefined);
-    parts.push(`port probe${ports.length ? ` on ${ports.slice(0, 5).join(", ")}` : ""}`);
+    const more = ports.length > 5 ? ` and ${ports.length - 5} more` : "";
+    parts.push(`port probe${ports.length ? ` on ${ports.slice(0, 5).join(", ")}${more}` : ""}`);
   }
-  if (action.dnsRequestAction?.domain) parts.push(`DNS query \`${escapeText(action.dnsRequestAction.domain)}\``);
+  if (action.dnsRequestAction?.domain) parts.push(`DNS query ${code(action.dnsRequestAction.domain)}`);
   const k8s = action.kubernetesApiCallAction;
-  if (k8s?.verb || k8s?.requestUri) parts.push(`Kubernetes \`${escapeText(`${k8s.verb ?? ""} ${k8s.requestUri ?? ""}`.trim())}\``);
+  if (k8s?.verb || k8s?.requestUri) parts.push(`Kubernetes ${code(`${k8s.verb ?? ""} ${k8s.requestUri ?? ""}`.trim())}`);
   if (parts.length === 0 && action.actionType) parts.push(escapeText(action.actionType));
   return parts.join(", ");
 }
 
-export function formatGuardDuty(finding: GuardDutyFinding, envelope: Envelope, origin: Origin, { accountNames }: FormatOptions): Formatted {
+export function formatGuardDuty(finding: GuardDutyFinding, envelope: Envelope, origin: Origin, options: FormatOptions): Formatted {
+  const { accountNames } = options;
   const severity = Number(finding.severity);
   const label = severityLabel(severity);
   const sample = isSample(finding);
   const samplePrefix = sample ? "[SAMPLE] " : "";
+  if (isAttackSequence(finding)) {
+    const text = `${label}${Number.isFinite(severity) ? ` (${severity})` : ""}`;
+    return formatAttackSequence(finding, envelope, origin, options, { label, emoji: SEVERITY_EMOJI[label], text, sample });
+  }
   const region = finding.region ?? envelope.region;
   const accountId = finding.accountId ?? envelope.account;
   const partition = partitionOf(finding.partition, finding.arn, region, origin.topicArn);
@@ -194,7 +202,7 @@ export function formatGuardDuty(finding: GuardDutyFinding, envelope: Envelope, o
     sample ? section(":test_tube: *SAMPLE finding* generated by GuardDuty (CreateSampleFindings); not a real detection.") : undefined,
     finding.description ? section(safe(finding.description, 2000)) : undefined,
     ...fieldsSections(fields),
-    finding.id ? context(`Finding id: \`${safe(finding.id, 200)}\``) : undefined,
+    finding.id ? context(`Finding id: ${code(finding.id, 200)}`) : undefined,
     linkButton("Open in GuardDuty console", url, "open-guardduty-finding"),
   ];
 

@@ -30,7 +30,9 @@ function formatClassified(c: Classified, options: FormatOptions): Formatted {
  */
 export function formatIncoming(incoming: Incoming, options: FormatOptions): Formatted {
   try {
-    return formatClassified(classify(incoming), options);
+    const f = formatClassified(classify(incoming), options);
+    // Routing works on GuardDuty's 0-10 scale whatever an event claims (-5, 1e9, NaN).
+    return { ...f, severity: Number.isFinite(f.severity) ? Math.min(10, Math.max(0, f.severity)) : 0 };
   } catch {
     // fall through to the generic message
   }

@@ -1,7 +1,20 @@
 import type { Envelope, Origin } from "../parse";
 import type { AsffFinding } from "../schemas/securityhub";
 import { accountLabel, consoleUrl, partitionOf, regionCode } from "./aws";
-import { context, escapeText, fieldsSections, header, linkButton, message, safe, section, TRUNCATION_MARKER } from "./blocks";
+import type { KnownBlock } from "@slack/types";
+import {
+  blockTextLength,
+  code,
+  context,
+  escapeText,
+  fieldsSections,
+  header,
+  linkButton,
+  message,
+  safe,
+  section,
+  TRUNCATION_MARKER,
+} from "./blocks";
 import type { FormatOptions, Formatted } from "./types";
 
 /** ASFF labels mapped onto GuardDuty's scale for routing. https://docs.aws.amazon.com/securityhub/latest/userguide/asff-required-attributes.html#Severity */
@@ -17,6 +30,8 @@ const LABEL_EMOJI: Record<string, string> = {
 
 /** Blocks per finding are 2-3; this keeps the message well under Slack's 50 blocks. */
 const MAX_FINDINGS = 10;
+/** Text of the findings shown, under the message's 10,000-character cap with room for the header. */
+const FINDINGS_TEXT_BUDGET = 8500;
 
 function labelOf(f: AsffFinding): string {
   const label = f.Severity?.Label?.toUpperCase();
@@ -51,8 +66,8 @@ function findingBlocks(f: AsffFinding, envelope: Envelope, origin: Origin, accou
   const label = labelOf(f);
   const resources = (f.Resources ?? [])
     .slice(0, 5)
-    .map((r) => `${escapeText(r.Type ?? "?")} \`${escapeText(r.Id ?? "?")}\``)
-    .concat((f.Resources?.length ?? 0) > 5 ? [`and ${(f.Resources?.length ?? 0) - 5} more`] : [])
+    .map((r) => `${escapeText(r.Type ?? "?")} ${code(r.Id ?? "?")}`)
+    .concat((f.Resources?.length ?? 0) > 5 ? [`… ${(f.Resources?.length ?? 0) - 5} more resources`] : [])
     .join("\n");
   return [
     section(
@@ -93,10 +108,22 @@ export function formatSecurityHub(
     findings.length === 1
       ? `${LABEL_EMOJI[firstLabel] ?? ":white_circle:"} Security Hub ${firstLabel}: ${first.Title}`
       : `:shield: Security Hub: ${findings.length} findings`;
-  const left = findings.length - shown.length + unparsed;
+  // Whole findings, while they fit in the message's text budget; the rest are counted, not cut.
+  const findingBlockList: KnownBlock[] = [];
+  let used = 0;
+  let included = 0;
+  for (const [i, f] of shown.entries()) {
+    const blocks: KnownBlock[] = findingBlocks(f, envelope, origin, accountNames, i).filter((b) => b !== undefined);
+    const size = blocks.reduce((n, b) => n + blockTextLength(b), 0);
+    if (included > 0 && used + size > FINDINGS_TEXT_BUDGET) break;
+    findingBlockList.push(...blocks);
+    used += size;
+    included++;
+  }
+  const left = findings.length - included + unparsed;
   const blocks = [
     header(title),
-    ...shown.flatMap((f, i) => findingBlocks(f, envelope, origin, accountNames, i)),
+    ...findingBlockList,
     left > 0 ? context(`${TRUNCATION_MARKER}: ${left} more finding(s) not shown`) : undefined,
   ];
   const fallback =

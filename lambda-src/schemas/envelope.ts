@@ -2,7 +2,8 @@ import * as z from "zod/mini";
 import { lenient, str } from "./common";
 
 /**
- * SNS → Lambda event, checked only as far as the notifier needs it. Powertools' `SnsSchema` is stricter
+ * One record of an SNS → Lambda event, checked only as far as the notifier needs it (records are
+ * checked one by one: parse.ts). Powertools' `SnsSchema` is stricter
  * (URL-typed `UnsubscribeUrl`, ISO `Timestamp`) and pulls in classic zod, which alone is ~93 KB
  * compressed in the bundle; this mirrors its shape with `zod/mini`.
  * https://docs.aws.amazon.com/lambda/latest/dg/with-sns.html
@@ -14,10 +15,6 @@ export const SnsRecordSchema = z.looseObject({
     TopicArn: str,
     MessageId: str,
   }),
-});
-
-export const SnsEventSchema = z.looseObject({
-  Records: z.array(SnsRecordSchema).check(z.minLength(1)),
 });
 
 /** The SNS notification document as delivered to HTTP/email subscribers (and inside SQS bodies). */

@@ -76,6 +76,81 @@ const Resource = z.looseObject({
 });
 export type GuardDutyResource = z.infer<typeof Resource>;
 
+/**
+ * Extended Threat Detection: an attack sequence finding carries its story in
+ * `service.detection.sequence`. Wire names are the API's JSON names (the SDK model's `jsonName`).
+ * Timestamps are epoch seconds on the API; ISO strings and epoch milliseconds are accepted too.
+ * https://docs.aws.amazon.com/guardduty/latest/APIReference/API_Sequence.html (Signal, Actor,
+ * NetworkEndpoint, ResourceV2, Indicator)
+ */
+const Timestamp = lenient(z.union([z.number(), z.string()]));
+const Indicator = z.looseObject({ key: str, values: lenient(z.array(z.string())), title: str });
+const Signal = z.looseObject({
+  uid: str,
+  type: str,
+  name: str,
+  description: str,
+  severity: num,
+  count: num,
+  createdAt: Timestamp,
+  firstSeenAt: Timestamp,
+  lastSeenAt: Timestamp,
+  actorIds: lenient(z.array(z.string())),
+  endpointIds: lenient(z.array(z.string())),
+  resourceUids: lenient(z.array(z.string())),
+});
+export type SequenceSignal = z.infer<typeof Signal>;
+const Actor = z.looseObject({
+  id: str,
+  user: lenient(
+    z.looseObject({
+      name: str,
+      uid: str,
+      type: str,
+      credentialUid: str,
+      account: lenient(z.looseObject({ uid: str, account: str })),
+    }),
+  ),
+  session: lenient(z.looseObject({ uid: str, mfaStatus: str, createdTime: Timestamp, issuer: str })),
+  process: lenient(z.looseObject({ name: str, path: str })),
+});
+export type SequenceActor = z.infer<typeof Actor>;
+const Endpoint = z.looseObject({
+  id: str,
+  ip: str,
+  domain: str,
+  port: num,
+  location: lenient(z.looseObject({ city: str, country: str })),
+  autonomousSystem: lenient(z.looseObject({ name: str, number: num })),
+  connection: lenient(z.looseObject({ direction: str })),
+});
+export type SequenceEndpoint = z.infer<typeof Endpoint>;
+const ResourceV2 = z.looseObject({ uid: str, name: str, resourceType: str, accountId: str, region: str, service: str });
+export type SequenceResource = z.infer<typeof ResourceV2>;
+/** Lists that are malformed as a whole become undefined; a malformed item is dropped. */
+const listOf = <T extends z.ZodMiniType>(item: T) =>
+  lenient(
+    z.pipe(
+      z.array(z.unknown()),
+      z.transform((xs) =>
+        xs.flatMap((x) => {
+          const r = item.safeParse(x);
+          return r.success ? [r.data as z.infer<T>] : [];
+        }),
+      ),
+    ),
+  );
+const Sequence = z.looseObject({
+  uid: str,
+  description: str,
+  signals: listOf(Signal),
+  actors: listOf(Actor),
+  endpoints: listOf(Endpoint),
+  resources: listOf(ResourceV2),
+  sequenceIndicators: listOf(Indicator),
+});
+export type AttackSequence = z.infer<typeof Sequence>;
+
 export const GuardDutyFindingSchema = z.looseObject({
   type: z.string(),
   severity: numeric,
@@ -97,6 +172,7 @@ export const GuardDutyFindingSchema = z.looseObject({
       count: numeric,
       eventFirstSeen: str,
       eventLastSeen: str,
+      detection: lenient(z.looseObject({ sequence: lenient(Sequence) })),
     }),
   ),
 });
