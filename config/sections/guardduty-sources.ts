@@ -6,6 +6,7 @@
 import ipaddr from "ipaddr.js";
 import { z } from "zod";
 import { FILTER_CRITERIA } from "../../detection/guardduty-filter-criteria";
+import { names } from "../names";
 import { OPT_IN_REGIONS } from "../regions";
 import { nearMiss } from "./near-miss";
 
@@ -121,15 +122,15 @@ export function checkGuardDutySources(guardduty: unknown, project: unknown, issu
   if (!guardduty || typeof guardduty !== "object") return;
   const g = guardduty as { suppress?: unknown; manageDetector?: unknown; export?: unknown; trustedIps?: unknown };
   const suppress: unknown[] = Array.isArray(g.suppress) ? g.suppress : [];
-  const names = new Map<string, number>();
+  const seenNames = new Map<string, number>();
   suppress.forEach((s, i) => {
     if (!s || typeof s !== "object") return;
     const { name, findingTypes, criteria } = s as { name?: unknown; findingTypes?: unknown; criteria?: unknown };
     if (typeof name === "string") {
-      if (names.has(name))
-        issue(["guardduty", "suppress", i, "name"], `"${name}" is used by suppress[${names.get(name)}] too; names must be unique`);
-      else names.set(name, i);
-      const full = typeof project === "string" ? suppressionFilterName(project, name) : name;
+      if (seenNames.has(name))
+        issue(["guardduty", "suppress", i, "name"], `"${name}" is used by suppress[${seenNames.get(name)}] too; names must be unique`);
+      else seenNames.set(name, i);
+      const full = typeof project === "string" ? names.suppressionFilter(project, name) : name;
       if (full.length < 3 || full.length > 64)
         issue(
           ["guardduty", "suppress", i, "name"],
@@ -154,11 +155,6 @@ export function checkGuardDutySources(guardduty: unknown, project: unknown, issu
       );
     }
   }
-}
-
-/** The GuardDuty filter name of a suppression (also in config/names.ts's table). */
-export function suppressionFilterName(project: string, name: string): string {
-  return `${project}-${name}`;
 }
 
 /**
