@@ -328,3 +328,31 @@ export const IRREGULAR_IDENTIFIERS = [
 export function managedRuleIdentifier(name: string): string | undefined {
   return Object.prototype.hasOwnProperty.call(MANAGED_RULES, name) ? MANAGED_RULES[name] : undefined;
 }
+
+/**
+ * Rules about account-wide IAM resources and settings. AWS evaluates them in every region where
+ * they exist, with the same result, so each would alert once per region: they are created in
+ * homeRegion only (where this stack's recorder records global resources).
+ * https://docs.aws.amazon.com/config/latest/developerguide/access-keys-rotated.html ("Managed Rules and Global IAM Resource Types")
+ */
+export const GLOBAL_RESOURCE_RULES: ReadonlySet<string> = new Set([
+  "access-keys-rotated",
+  "iam-customer-policy-blocked-kms-actions",
+  "iam-group-has-users-check",
+  "iam-inline-policy-blocked-kms-actions",
+  "iam-no-inline-policy-check",
+  "iam-password-policy",
+  "iam-policy-blacklisted-check",
+  "iam-policy-in-use",
+  "iam-policy-no-statements-with-admin-access",
+  "iam-policy-no-statements-with-full-access",
+  "iam-role-managed-policy-check",
+  "iam-root-access-key-check",
+  "iam-user-group-membership-check",
+  "iam-user-mfa-enabled",
+  "iam-user-no-policies-check",
+  "iam-user-unused-credentials-check",
+  "mfa-enabled-for-iam-console-access",
+  "root-account-hardware-mfa-enabled",
+  "root-account-mfa-enabled",
+]);

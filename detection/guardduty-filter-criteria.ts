@@ -636,4 +636,3 @@ export const FILTER_CRITERIA: ReadonlySet<string> = new Set([
   "type",
   "updatedAt",
 ]);
-
