@@ -107,7 +107,7 @@ export function crossSectionRules(config: unknown, ctx: z.RefinementCtx): void {
     }
   }
 
-  checkAwsConfig(c.awsConfig, issue);
+  checkAwsConfig(c.awsConfig, regions, issue);
   checkGuardDutySources(c.guardduty, c.project, issue);
   checkExportRegions(c.homeRegion, regions, c.guardduty, issue);
 

@@ -47,7 +47,12 @@ export function addAlertSources(scope: Construct, props: AlertSourcesProps): voi
     for (const r of regional) {
       const isHome = r.region === config.homeRegion;
       const recorder = delivery
-        ? new ConfigRecorder(r, "config-recorder", { provider: r.provider, delivery, recordGlobalResources: isHome })
+        ? new ConfigRecorder(r, "config-recorder", {
+            provider: r.provider,
+            delivery,
+            recordGlobalResources: isHome,
+            adopt: awsConfig.adoptRecorderIn?.includes(r.region),
+          })
         : undefined;
       const rules = awsConfig.managedRules.filter((rule) => isHome || !GLOBAL_RESOURCE_RULES.has(rule));
       if (rules.length === 0) continue;

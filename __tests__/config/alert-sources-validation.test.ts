@@ -102,6 +102,18 @@ describe("alert source settings", () => {
       "awsConfig.notify[0]",
       /not one of awsConfig.managedRules.*did you mean "restricted-ssh"/,
     ],
+    [
+      "adopting a recorder without managing one",
+      "awsConfig: { managedRules: [restricted-ssh], adoptRecorderIn: [us-east-1] }",
+      "awsConfig.adoptRecorderIn",
+      /set createRecorder: true/,
+    ],
+    [
+      "adopting a recorder in a region the config does not manage",
+      "awsConfig: { createRecorder: true, adoptRecorderIn: [eu-central-1] }",
+      "awsConfig.adoptRecorderIn[0]",
+      /not one of regions/,
+    ],
     ["unknown awsConfig key", "awsConfig: { managedRule: [] }", "awsConfig.managedRule", /did you mean "managedRules"/],
     ["Security Hub label", "securityHub: { minSeverity: SEVERE }", "securityHub.minSeverity", /INFORMATIONAL, LOW, MEDIUM, HIGH, CRITICAL/],
     [

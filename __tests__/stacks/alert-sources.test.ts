@@ -332,3 +332,31 @@ describe("without the new settings", () => {
     }
   });
 });
+
+describe("adopting an existing recorder", () => {
+  test("imports the region's recorder, delivery channel and status named default, and creates the others", () => {
+    const out = synthYaml(`
+project: acme
+homeRegion: eu-west-1
+regions: [eu-west-1, us-east-1]
+awsConfig: { managedRules: [restricted-ssh], createRecorder: true, adoptRecorderIn: [us-east-1] }
+`);
+    try {
+      const stack = out.stacks.acme as TfJson & { import?: Array<Record<string, string>> };
+      const imports = stack.import ?? [];
+      expect(imports.map((i) => [i.to.split(".")[0], i.id, i.provider]).sort()).toEqual([
+        ["aws_config_configuration_recorder", "default", "aws.us_east_1"],
+        ["aws_config_configuration_recorder_status", "default", "aws.us_east_1"],
+        ["aws_config_delivery_channel", "default", "aws.us_east_1"],
+      ]);
+      for (const i of imports) {
+        const [type, name] = i.to.split(".");
+        expect(stack.resource[type][name].provider).toBe("aws.us_east_1");
+      }
+      expect(resources(stack, "aws_config_configuration_recorder")).toHaveLength(2);
+      expect(checkAgainstSchema(stack)).toEqual([]);
+    } finally {
+      out.cleanup();
+    }
+  });
+});

@@ -124,7 +124,7 @@ describe("the Security Hub findings rule", () => {
     test.each(imported.map(({ file, event, labels }) => [file, event, labels] as const))(
       "%s matches exactly when one of its findings is at or above the floor",
       (_file, event, labels) => {
-        expect(matchesEventPattern(patterns.get(floor)!, event)).toBe(labels.some((l) => rank(l) >= rank(floor)));
+        expect(matchesEventPattern(patterns.get(floor)!, event)).toBe(labels.some((l: SecurityHubLabel) => rank(l) >= rank(floor)));
       },
     );
   });

@@ -34,6 +34,12 @@ export const awsConfigSection = z.strictObject({
    * and role. Only one recorder per account and region can exist (README: AWS Config).
    */
   createRecorder: z.boolean().default(false),
+  /**
+   * Regions whose recorder and delivery channel named `default` already exist: the first plan
+   * imports them instead of creating new ones (AWS allows one of each per region). Needs
+   * createRecorder: true.
+   */
+  adoptRecorderIn: z.array(z.string()).optional(),
   /** Rules whose changes to NON_COMPLIANT alert; default: every rule in managedRules. */
   notify: z.array(z.string()).optional(),
 });
@@ -43,9 +49,22 @@ export type AwsConfigSettings = z.output<typeof awsConfigSection>;
 type Issue = (path: (string | number)[], message: string) => void;
 
 /** Rules across the section, run with every other problem (values may be of any type). */
-export function checkAwsConfig(section: unknown, issue: Issue): void {
+export function checkAwsConfig(section: unknown, regions: readonly unknown[], issue: Issue): void {
   if (!section || typeof section !== "object") return;
-  const { managedRules, notify } = section as { managedRules?: unknown; notify?: unknown };
+  const { managedRules, notify, createRecorder, adoptRecorderIn } = section as {
+    managedRules?: unknown;
+    notify?: unknown;
+    createRecorder?: unknown;
+    adoptRecorderIn?: unknown;
+  };
+  if (Array.isArray(adoptRecorderIn)) {
+    if (adoptRecorderIn.length > 0 && createRecorder !== true)
+      issue(["awsConfig", "adoptRecorderIn"], "adopting a recorder means managing it: set createRecorder: true, or remove adoptRecorderIn");
+    adoptRecorderIn.forEach((r, i) => {
+      if (typeof r === "string" && regions.length > 0 && !regions.includes(r))
+        issue(["awsConfig", "adoptRecorderIn", i], `"${r}" is not one of regions; list only regions this config manages`);
+    });
+  }
   const rules = Array.isArray(managedRules) ? managedRules.filter((r): r is string => typeof r === "string") : [];
   const seen = new Map<string, number>();
   (Array.isArray(managedRules) ? managedRules : []).forEach((r, i) => {

@@ -96,6 +96,12 @@ export interface ConfigRecorderProps {
    * records (and pays for) the same items.
    */
   readonly recordGlobalResources: boolean;
+  /**
+   * The region already has a recorder and a delivery channel named `default`: the first plan
+   * imports them (Terraform import blocks) and then manages them like created ones.
+   * @default false: create them
+   */
+  readonly adopt?: boolean;
 }
 
 export class ConfigRecorder extends Construct {
@@ -125,5 +131,10 @@ export class ConfigRecorder extends Construct {
       isEnabled: true,
       dependsOn: [channel],
     });
+    if (props.adopt) {
+      // The import ids of all three are the recorder's or channel's name.
+      // https://registry.terraform.io/providers/hashicorp/aws/6.25.0/docs/resources/config_configuration_recorder#import
+      for (const resource of [this.recorder, channel, this.status]) resource.importFrom(names.configRecorder(), provider);
+    }
   }
 }
