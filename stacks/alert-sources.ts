@@ -60,6 +60,7 @@ export function addAlertSources(scope: Construct, props: AlertSourcesProps): voi
         provider: r.provider,
         project,
         rules,
+        parameters: awsConfig.ruleParameters,
         notify: awsConfig.notify,
         topic: r.alerts,
         recorder: recorder?.status,

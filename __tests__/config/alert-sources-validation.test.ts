@@ -114,6 +114,12 @@ describe("alert source settings", () => {
       "awsConfig.adoptRecorderIn[0]",
       /not one of regions/,
     ],
+    [
+      "parameters for a rule the config does not create",
+      "awsConfig: { managedRules: [access-keys-rotated], ruleParameters: { access-key-rotated: { maxAccessKeyAge: 90 } } }",
+      "awsConfig.ruleParameters.access-key-rotated",
+      /not in awsConfig.managedRules.*did you mean "access-keys-rotated"/,
+    ],
     ["unknown awsConfig key", "awsConfig: { managedRule: [] }", "awsConfig.managedRule", /did you mean "managedRules"/],
     ["Security Hub label", "securityHub: { minSeverity: SEVERE }", "securityHub.minSeverity", /INFORMATIONAL, LOW, MEDIUM, HIGH, CRITICAL/],
     [

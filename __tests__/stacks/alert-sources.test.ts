@@ -13,6 +13,7 @@ homeRegion: eu-west-1
 regions: [eu-west-1, us-east-1, ap-northeast-1]
 awsConfig:
   managedRules: [ec2-no-amazon-key-pair, restricted-ssh, iam-root-access-key-check]
+  ruleParameters: { restricted-ssh: { someFlag: true } }
   createRecorder: true
   notify: [restricted-ssh, iam-root-access-key-check]
 securityHub: { minSeverity: HIGH }
@@ -79,6 +80,12 @@ describe("alert sources in a three-region stack", () => {
         expect(rules).toContainEqual([p, "acme-restricted-ssh", "INCOMING_SSH_DISABLED"]);
       }
       for (const [, r] of resources(stack, "aws_config_config_rule")) expect(r.source.owner).toBe("AWS");
+    });
+
+    test("rule parameters go to their rule only, as a JSON object of strings", () => {
+      for (const [, r] of resources(stack, "aws_config_config_rule")) {
+        expect(r.input_parameters).toBe(r.name === "acme-restricted-ssh" ? '{"someFlag":"true"}' : undefined);
+      }
     });
 
     test("each region's compliance rule lists that region's notify rules and targets that region's topic", () => {

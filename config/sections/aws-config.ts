@@ -40,6 +40,11 @@ export const awsConfigSection = z.strictObject({
    * createRecorder: true.
    */
   adoptRecorderIn: z.array(z.string()).optional(),
+  /**
+   * Parameters of rules in managedRules, by rule name, as on each rule's guide page (e.g.
+   * access-keys-rotated: { maxAccessKeyAge: 90 }). Some rules need them: AWS refuses those without.
+   */
+  ruleParameters: z.record(z.string(), z.record(z.string(), z.union([z.string(), z.number(), z.boolean()]))).optional(),
   /** Rules whose changes to NON_COMPLIANT alert; default: every rule in managedRules. */
   notify: z.array(z.string()).optional(),
 });
@@ -51,7 +56,8 @@ type Issue = (path: (string | number)[], message: string) => void;
 /** Rules across the section, run with every other problem (values may be of any type). */
 export function checkAwsConfig(section: unknown, regions: readonly unknown[], issue: Issue): void {
   if (!section || typeof section !== "object") return;
-  const { managedRules, notify, createRecorder, adoptRecorderIn } = section as {
+  const { managedRules, notify, createRecorder, adoptRecorderIn, ruleParameters } = section as {
+    ruleParameters?: unknown;
     managedRules?: unknown;
     notify?: unknown;
     createRecorder?: unknown;
@@ -72,6 +78,17 @@ export function checkAwsConfig(section: unknown, regions: readonly unknown[], is
     if (seen.has(r)) issue(["awsConfig", "managedRules", i], `"${r}" is listed twice (also managedRules[${seen.get(r)}]); remove one`);
     else seen.set(r, i);
   });
+  if (ruleParameters && typeof ruleParameters === "object") {
+    for (const rule of Object.keys(ruleParameters)) {
+      if (rules.includes(rule)) continue;
+      const near = nearMiss(rule, rules);
+      issue(
+        ["awsConfig", "ruleParameters", rule],
+        "parameters for a rule not in awsConfig.managedRules (add the rule there, or remove its parameters)" +
+          (near ? `; did you mean "${near}"?` : ""),
+      );
+    }
+  }
   if (!Array.isArray(notify)) return;
   notify.forEach((n, i) => {
     if (typeof n !== "string" || rules.includes(n)) return;

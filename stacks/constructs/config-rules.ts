@@ -20,6 +20,8 @@ export interface ConfigRulesProps {
   readonly project: string;
   /** Managed rule names (detection/aws-config-managed-rules.ts) to create in this region. */
   readonly rules: readonly string[];
+  /** Input parameters by rule name (values are sent as strings). @default none */
+  readonly parameters?: Readonly<Record<string, Readonly<Record<string, string | number | boolean>>>>;
   /** Of those, the rules whose changes to NON_COMPLIANT alert. @default all of `rules` */
   readonly notify?: readonly string[];
   /** The region's alert topic. */
@@ -40,11 +42,16 @@ export class ConfigRules extends Construct {
     this.rules = props.rules.map((rule) => {
       const identifier = managedRuleIdentifier(rule);
       if (!identifier) throw new Error(`internal: ${rule} is not a managed rule (the config check should have refused it)`);
+      const parameters = props.parameters?.[rule];
       return new ConfigConfigRule(this, rule, {
         provider,
         name: names.configRule(project, rule),
         description: `threat-alerts: AWS Config managed rule ${rule}`,
         source: { owner: "AWS", sourceIdentifier: identifier },
+        // The API takes a JSON object of strings: {"maxAccessKeyAge":"90"}.
+        inputParameters: parameters
+          ? JSON.stringify(Object.fromEntries(Object.entries(parameters).map(([k, v]) => [k, String(v)])))
+          : undefined,
         dependsOn: props.recorder ? [props.recorder] : undefined,
       });
     });
