@@ -12,8 +12,8 @@ project: acme
 homeRegion: eu-west-1
 regions: [eu-west-1, us-east-1, ap-northeast-1]
 awsConfig:
-  managedRules: [ec2-no-amazon-key-pair, restricted-ssh, iam-root-access-key-check]
-  ruleParameters: { restricted-ssh: { someFlag: true } }
+  managedRules: [ec2-no-amazon-key-pair, restricted-ssh, iam-root-access-key-check, access-keys-rotated]
+  ruleParameters: { access-keys-rotated: { maxAccessKeyAge: 90 } }
   createRecorder: true
   notify: [restricted-ssh, iam-root-access-key-check]
 securityHub: { minSeverity: HIGH }
@@ -74,6 +74,9 @@ describe("alert sources in a three-region stack", () => {
       expect(rules.filter(([, name]) => name === "acme-iam-root-access-key-check")).toEqual([
         ["aws.eu_west_1", "acme-iam-root-access-key-check", "IAM_ROOT_ACCESS_KEY_CHECK"],
       ]);
+      expect(rules.filter(([, name]) => name === "acme-access-keys-rotated")).toEqual([
+        ["aws.eu_west_1", "acme-access-keys-rotated", "ACCESS_KEYS_ROTATED"],
+      ]);
       for (const p of REGIONS) {
         expect(rules).toContainEqual([p, "acme-ec2-no-amazon-key-pair", "EC2_NO_AMAZON_KEY_PAIR"]);
         // The name people know differs from the API identifier for this one.
@@ -84,7 +87,7 @@ describe("alert sources in a three-region stack", () => {
 
     test("rule parameters go to their rule only, as a JSON object of strings", () => {
       for (const [, r] of resources(stack, "aws_config_config_rule")) {
-        expect(r.input_parameters).toBe(r.name === "acme-restricted-ssh" ? '{"someFlag":"true"}' : undefined);
+        expect(r.input_parameters).toBe(r.name === "acme-access-keys-rotated" ? '{"maxAccessKeyAge":"90"}' : undefined);
       }
     });
 
