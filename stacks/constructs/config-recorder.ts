@@ -11,7 +11,7 @@
  * https://docs.aws.amazon.com/config/latest/APIReference/API_PutDeliveryChannel.html
  */
 import { Construct } from "constructs";
-import type { ITerraformDependable } from "cdktf";
+import type { ITerraformDependable, TerraformResource } from "cdktf";
 import { ConfigConfigurationRecorder } from "@cdktf/provider-aws/lib/config-configuration-recorder";
 import { ConfigConfigurationRecorderStatus } from "@cdktf/provider-aws/lib/config-configuration-recorder-status";
 import { ConfigDeliveryChannel } from "@cdktf/provider-aws/lib/config-delivery-channel";
@@ -134,7 +134,23 @@ export class ConfigRecorder extends Construct {
     if (props.adopt) {
       // The import ids of all three are the recorder's or channel's name.
       // https://registry.terraform.io/providers/hashicorp/aws/6.25.0/docs/resources/config_configuration_recorder#import
-      for (const resource of [this.recorder, channel, this.status]) resource.importFrom(names.configRecorder(), provider);
+      for (const resource of [this.recorder, channel, this.status]) importWithoutBinaryCheck(resource, names.configRecorder(), provider);
     }
+  }
+}
+
+/**
+ * `importFrom` also adds a validation that runs `terraform version` at synth, which would make
+ * the synth need terraform on PATH; the import block itself needs Terraform >= 1.5, which every
+ * stack's required_version already demands. (The same trick as stacks/guardduty/detector.ts.)
+ */
+function importWithoutBinaryCheck(resource: TerraformResource, id: string, provider: AwsProvider): void {
+  const node = resource.node;
+  Object.defineProperty(node, "addValidation", { value: () => undefined, configurable: true });
+  try {
+    resource.importFrom(id, provider);
+  } finally {
+    // Back to the prototype's method.
+    Reflect.deleteProperty(node, "addValidation");
   }
 }
