@@ -3,9 +3,9 @@
  * under KMS, archive known noise at the source, and trust a list of addresses. Spread into the
  * `guardduty` section of the schema.
  */
-import ipaddr from "ipaddr.js";
 import { z } from "zod";
 import { FILTER_CRITERIA } from "../../detection/guardduty-filter-criteria";
+import { trustedIpProblem } from "../../detection/trusted-ips";
 import { names } from "../names";
 import { OPT_IN_REGIONS } from "../regions";
 import { nearMiss } from "./near-miss";
@@ -97,23 +97,6 @@ export const guardDutySourcesShape = {
 export type FindingsExportSettings = z.output<typeof exportSettings>;
 export type SuppressionSettings = z.output<typeof suppression>;
 export type Condition = z.output<typeof condition>;
-
-/** Why an IP list entry is refused, or undefined when GuardDuty can take it. */
-export function trustedIpProblem(value: string): string | undefined {
-  const v = value.trim();
-  if (v.includes("/")) {
-    if (!ipaddr.isValidCIDR(v)) return `"${value}" is not a CIDR block; use e.g. 198.51.100.0/24`;
-    const [address, prefix] = ipaddr.parseCIDR(v);
-    const network = address.kind() === "ipv4" ? ipaddr.IPv4.networkAddressFromCIDR(v) : ipaddr.IPv6.networkAddressFromCIDR(v);
-    const widest = address.kind() === "ipv4" ? 8 : 32;
-    if (prefix < widest)
-      return `"${value}" would trust ${address.kind() === "ipv4" ? "millions" : "an enormous range"} of addresses and silence GuardDuty for them; use a prefix of /${widest} or longer`;
-    if (network.toString() !== address.toString()) return `"${value}" has host bits set; did you mean ${network.toString()}/${prefix}?`;
-    return undefined;
-  }
-  if (!ipaddr.isValid(v)) return `"${value}" is not an IP address or CIDR block; use e.g. 198.51.100.7 or 198.51.100.0/24`;
-  return undefined;
-}
 
 type Issue = (path: (string | number)[], message: string) => void;
 
