@@ -19,14 +19,14 @@ import { ConfigRules } from "./constructs/config-rules";
 import { GuardDutyStore, type ExportedDetector } from "./constructs/guardduty-store";
 import { GuardDutySuppressions } from "./constructs/guardduty-suppressions";
 import { TrustedIpList } from "./constructs/trusted-ip-list";
+import type { IDetector } from "./guardduty/detector";
 
 /** What this module needs from a region's pipeline (`RegionalAlerts`). */
 export interface RegionScope extends Construct {
   readonly region: string;
   readonly provider: AwsProvider;
   readonly alerts: AlertTopic;
-  /** The region's detector when this stack manages it. */
-  readonly guardduty?: { readonly detector: { readonly id: string } };
+  readonly detector: IDetector;
 }
 
 export interface AlertSourcesProps {
@@ -83,8 +83,9 @@ export function addAlertSources(scope: Construct, props: AlertSourcesProps): voi
   }
 
   const g = config.guardduty;
+  // Only the detector's owner sets exports, filters and IP lists (the config refuses them otherwise).
   const owned: ExportedDetector[] = regional.flatMap((r) =>
-    r.guardduty ? [{ region: r.region, provider: r.provider, detectorId: r.guardduty.detector.id }] : [],
+    r.detector.owned ? [{ region: r.region, provider: r.provider, detectorId: r.detector.detectorId }] : [],
   );
   const trustedIps = g.trustedIps ?? [];
   if (g.export || trustedIps.length > 0) {
@@ -101,11 +102,11 @@ export function addAlertSources(scope: Construct, props: AlertSourcesProps): voi
   const suppress = g.suppress ?? [];
   if (suppress.length > 0) {
     for (const r of regional) {
-      if (!r.guardduty) continue;
+      if (!r.detector.owned) continue;
       new GuardDutySuppressions(r, "guardduty-suppressions", {
         provider: r.provider,
         project,
-        detectorId: r.guardduty.detector.id,
+        detectorId: r.detector.detectorId,
         suppressions: suppress,
       });
     }

@@ -199,7 +199,7 @@ describe("alert sources in a three-region stack", () => {
     test("the bucket policy lets only these detectors write, only under AWSLogs/, only with this key, only over TLS", () => {
       const [, attachment] = only(stack, "aws_s3_bucket_policy", (p) => p.bucket === `\${aws_s3_bucket.${bucketName}.id}`);
       const doc = policyDocument(stack, attachment.policy);
-      const bucketArn = `arn:\${data.aws_partition.${Object.keys(stack.data!.aws_partition)[0]}.partition}:s3:::acme-guardduty-${accountId}`;
+      const bucketArn = `\${aws_s3_bucket.${bucketName}.arn}`;
       const put = statement(doc, "GuardDutyPutObject");
       expect(put.principals).toEqual([{ type: "Service", identifiers: ["guardduty.amazonaws.com"] }]);
       expect(put.resources).toEqual([`${bucketArn}/AWSLogs/*`]);

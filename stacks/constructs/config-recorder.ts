@@ -23,7 +23,7 @@ import type { S3Bucket } from "@cdktf/provider-aws/lib/s3-bucket";
 import type { AccountContext } from "../account-context";
 import { names } from "../../config/names";
 import { CustomerKey } from "./customer-key";
-import { SecureBucket } from "./secure-bucket";
+import { HardenedBucket } from "./hardened-bucket";
 import { ServiceRole } from "./service-role";
 
 export interface ConfigDeliveryProps {
@@ -55,11 +55,11 @@ export class ConfigDelivery extends Construct {
       alias: names.configKeyAlias(project),
       statements: [],
     }).key;
-    const bucket = new SecureBucket(this, "bucket", {
+    const bucket = new HardenedBucket(this, "bucket", {
       provider,
-      name: names.configBucket(project, account.accountId),
+      bucketName: names.configBucket(project, account.accountId),
       key: this.key,
-      expireAfterDays: CONFIG_RETENTION_DAYS,
+      retentionDays: CONFIG_RETENTION_DAYS,
     });
     this.bucket = bucket.bucket;
     // https://docs.aws.amazon.com/config/latest/developerguide/iamrole-permissions.html

@@ -19,7 +19,7 @@ import type { AccountContext } from "../account-context";
 import { names } from "../../config/names";
 import { regionAlias } from "../../config/regions";
 import { CustomerKey } from "./customer-key";
-import { SecureBucket } from "./secure-bucket";
+import { HardenedBucket } from "./hardened-bucket";
 
 /** What the export needs from a region's detector (`IDetector` of stacks/guardduty/detector.ts). */
 export interface ExportedDetector {
@@ -86,14 +86,14 @@ export class GuardDutyStore extends Construct {
 
     // https://docs.aws.amazon.com/guardduty/latest/ug/guardduty_exportfindings.html (Step 3)
     const bucketName = names.guarddutyBucket(project, account.accountId);
-    const bucketArn = `arn:${account.partition}:s3:::${bucketName}`;
-    const secure = new SecureBucket(this, "bucket", {
+    const secure = new HardenedBucket(this, "bucket", {
       provider,
-      name: bucketName,
+      bucketName,
       key: this.key,
-      expireAfterDays: props.export?.retentionDays,
-      expirePrefix: EXPORT_PREFIX,
-      statements:
+      retentionDays: props.export?.retentionDays,
+      // The trusted IP list (lists/) must not expire.
+      lifecyclePrefix: EXPORT_PREFIX,
+      statements: (bucketArn) =>
         detectors.length === 0
           ? []
           : [
