@@ -4,6 +4,7 @@
  */
 import { z } from "zod";
 import { MANAGED_RULES, managedRuleIdentifier } from "../../detection/aws-config-managed-rules";
+import type { AddIssue } from "./common";
 import { nearMiss } from "./near-miss";
 
 const RULE_NAMES = Object.keys(MANAGED_RULES);
@@ -51,10 +52,8 @@ export const awsConfigSection = z.strictObject({
 
 export type AwsConfigSettings = z.output<typeof awsConfigSection>;
 
-type Issue = (path: (string | number)[], message: string) => void;
-
 /** Rules across the section, run with every other problem (values may be of any type). */
-export function checkAwsConfig(section: unknown, regions: readonly unknown[], issue: Issue): void {
+export function checkAwsConfig(section: unknown, regions: readonly unknown[], issue: AddIssue): void {
   if (!section || typeof section !== "object") return;
   const { managedRules, notify, createRecorder, adoptRecorderIn, ruleParameters } = section as {
     ruleParameters?: unknown;

@@ -8,6 +8,7 @@ import { FILTER_CRITERIA } from "../../detection/guardduty-filter-criteria";
 import { trustedIpProblem } from "../../detection/trusted-ips";
 import { names } from "../names";
 import { OPT_IN_REGIONS } from "../regions";
+import type { AddIssue } from "./common";
 import { nearMiss } from "./near-miss";
 
 /** GuardDuty keeps findings 90 days itself; a shorter export adds nothing. */
@@ -98,10 +99,8 @@ export type FindingsExportSettings = z.output<typeof exportSettings>;
 export type SuppressionSettings = z.output<typeof suppression>;
 export type Condition = z.output<typeof condition>;
 
-type Issue = (path: (string | number)[], message: string) => void;
-
 /** Rules across entries, run with every other problem (values may be of any type). */
-export function checkGuardDutySources(guardduty: unknown, project: unknown, issue: Issue): void {
+export function checkGuardDutySources(guardduty: unknown, project: unknown, issue: AddIssue): void {
   if (!guardduty || typeof guardduty !== "object") return;
   const g = guardduty as { suppress?: unknown; manageDetector?: unknown; export?: unknown; trustedIps?: unknown };
   const suppress: unknown[] = Array.isArray(g.suppress) ? g.suppress : [];
@@ -146,7 +145,7 @@ export function checkGuardDutySources(guardduty: unknown, project: unknown, issu
  * region's findings only to itself or a commercial region), and the KMS key must be in the
  * bucket's region. https://docs.aws.amazon.com/guardduty/latest/ug/guardduty_exportfindings.html
  */
-export function checkExportRegions(homeRegion: unknown, regions: readonly unknown[], guardduty: unknown, issue: Issue): void {
+export function checkExportRegions(homeRegion: unknown, regions: readonly unknown[], guardduty: unknown, issue: AddIssue): void {
   const exporting = !!guardduty && typeof guardduty === "object" && (guardduty as { export?: unknown }).export !== undefined;
   if (!exporting || typeof homeRegion !== "string" || !(OPT_IN_REGIONS as readonly string[]).includes(homeRegion)) return;
   const others = regions.filter((r) => r !== homeRegion);
