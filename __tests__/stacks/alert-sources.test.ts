@@ -370,3 +370,32 @@ awsConfig: { managedRules: [restricted-ssh], createRecorder: true, adoptRecorder
     }
   });
 });
+
+describe("an adopted detector", () => {
+  test("gets the export, suppressions and IP set like a created one", () => {
+    const out = synthYaml(`
+project: acme
+homeRegion: us-east-1
+regions: [us-east-1, eu-west-1]
+guardduty:
+  existingDetectors: { default: { eu-west-1: 0123456789abcdef0123456789abcdef } }
+  export: {}
+  suppress: [{ name: scanner, reason: authorised scans, findingTypes: [Recon:EC2/PortProbeUnprotectedPort] }]
+  trustedIps: [203.0.113.10]
+`);
+    try {
+      const stack = out.stacks.acme;
+      const [detectorName] = only(stack, "aws_guardduty_detector", (d) => d.provider === "aws.eu_west_1");
+      const adopted = `\${aws_guardduty_detector.${detectorName}.id}`;
+      for (const type of ["aws_guardduty_publishing_destination", "aws_guardduty_filter", "aws_guardduty_ipset"]) {
+        expect({ type, detector: only(stack, type, (r) => r.provider === "aws.eu_west_1")[1].detector_id }).toEqual({
+          type,
+          detector: adopted,
+        });
+      }
+      expect(checkAgainstSchema(stack)).toEqual([]);
+    } finally {
+      out.cleanup();
+    }
+  });
+});
