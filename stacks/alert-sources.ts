@@ -16,7 +16,7 @@ import { AlertRule } from "./constructs/alert-rule";
 import type { AlertTopic } from "./constructs/alert-topic";
 import { ConfigDelivery, ConfigRecorder } from "./constructs/config-recorder";
 import { ConfigRules } from "./constructs/config-rules";
-import { GuardDutyStore, type ExportedDetector } from "./constructs/guardduty-store";
+import { GuardDutyStore, type OwnedDetector } from "./constructs/guardduty-store";
 import { GuardDutySuppressions } from "./constructs/guardduty-suppressions";
 import { TrustedIpList } from "./constructs/trusted-ip-list";
 import type { IDetector } from "./guardduty/detector";
@@ -84,7 +84,7 @@ export function addAlertSources(scope: Construct, props: AlertSourcesProps): voi
 
   const g = config.guardduty;
   // Only the detector's owner sets exports, filters and IP lists (the config refuses them otherwise).
-  const owned: ExportedDetector[] = regional.flatMap((r) =>
+  const owned: OwnedDetector[] = regional.flatMap((r) =>
     r.detector.owned ? [{ region: r.region, provider: r.provider, detectorId: r.detector.detectorId }] : [],
   );
   const trustedIps = g.trustedIps ?? [];

@@ -20,18 +20,14 @@ import { IamRolePolicyAttachment } from "@cdktf/provider-aws/lib/iam-role-policy
 import type { KmsKey } from "@cdktf/provider-aws/lib/kms-key";
 import type { AwsProvider } from "@cdktf/provider-aws/lib/provider";
 import type { S3Bucket } from "@cdktf/provider-aws/lib/s3-bucket";
-import type { AccountContext } from "../account-context";
 import { names } from "../../config/names";
+import type { BaseProps } from "./base-props";
 import { CustomerKey } from "./customer-key";
 import { HardenedBucket } from "./hardened-bucket";
 import { ServiceRole } from "./service-role";
 
-export interface ConfigDeliveryProps {
-  /** The home region's provider: bucket, key and role live there. */
-  readonly provider: AwsProvider;
-  readonly account: AccountContext;
-  readonly project: string;
-}
+/** `provider` is the home region's: bucket, key and role live there. */
+export type ConfigDeliveryProps = BaseProps;
 
 /** Configuration history and snapshots are kept this long. */
 const CONFIG_RETENTION_DAYS = 365;

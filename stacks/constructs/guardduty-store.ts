@@ -15,14 +15,14 @@ import { GuarddutyPublishingDestination } from "@cdktf/provider-aws/lib/guarddut
 import type { KmsKey } from "@cdktf/provider-aws/lib/kms-key";
 import type { AwsProvider } from "@cdktf/provider-aws/lib/provider";
 import type { S3Bucket } from "@cdktf/provider-aws/lib/s3-bucket";
-import type { AccountContext } from "../account-context";
 import { names } from "../../config/names";
 import { regionAlias } from "../../config/regions";
+import type { BaseProps } from "./base-props";
 import { CustomerKey } from "./customer-key";
 import { HardenedBucket } from "./hardened-bucket";
 
-/** What the export needs from a region's detector (`IDetector` of stacks/guardduty/detector.ts). */
-export interface ExportedDetector {
+/** A region's detector that this stack manages (created or adopted; `IDetector.owned`). */
+export interface OwnedDetector {
   readonly region: string;
   /** The detector's region provider: the publishing destination belongs to the detector. */
   readonly provider: AwsProvider;
@@ -33,14 +33,11 @@ export interface FindingsExportSettings {
   /** Days an exported finding file is kept. */
   readonly retentionDays: number;
   /** The detectors that export (this stack manages them). */
-  readonly detectors: readonly ExportedDetector[];
+  readonly detectors: readonly OwnedDetector[];
 }
 
-export interface GuardDutyStoreProps {
-  /** The home region's provider: the bucket and the key live there. */
-  readonly provider: AwsProvider;
-  readonly account: AccountContext;
-  readonly project: string;
+/** `provider` is the home region's: the bucket and the key live there. */
+export interface GuardDutyStoreProps extends BaseProps {
   /** Export every finding of these detectors here. @default no export (the bucket holds the IP list only) */
   readonly export?: FindingsExportSettings;
 }

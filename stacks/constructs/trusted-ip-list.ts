@@ -20,7 +20,7 @@ import type { S3Bucket } from "@cdktf/provider-aws/lib/s3-bucket";
 import { S3Object } from "@cdktf/provider-aws/lib/s3-object";
 import { names } from "../../config/names";
 import { regionAlias } from "../../config/regions";
-import type { ExportedDetector } from "./guardduty-store";
+import type { OwnedDetector } from "./guardduty-store";
 
 export interface TrustedIpListProps {
   /** The bucket's (home region) provider. */
@@ -30,7 +30,7 @@ export interface TrustedIpListProps {
   /** IPv4/IPv6 addresses and CIDR blocks, already validated. */
   readonly ips: readonly string[];
   /** Detectors this stack manages: only a detector's administrator can add an IP set. */
-  readonly detectors: readonly ExportedDetector[];
+  readonly detectors: readonly OwnedDetector[];
 }
 
 export class TrustedIpList extends Construct {
