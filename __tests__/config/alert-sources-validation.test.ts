@@ -143,6 +143,12 @@ describe("alert source settings", () => {
       /say why this noise is accepted/,
     ],
     [
+      "a reason with characters GuardDuty refuses in a description",
+      suppression(`{ name: scanner, reason: "the red team's scanner, weekly", findingTypes: [Recon:EC2/PortProbeUnprotectedPort] }`),
+      "guardduty.suppress[0].reason",
+      /GuardDuty refuses ' , in a filter description/,
+    ],
+    [
       "unknown criteria key, with the nearest field",
       suppression(
         `{ name: scanner, reason: r, criteria: { "service.action.networkConnectionAction.remoteIpDetail.ipAddressV4": { eq: [198.51.100.7] } } }`,

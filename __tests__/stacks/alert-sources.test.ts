@@ -27,7 +27,7 @@ guardduty:
         "service.action.networkConnectionAction.remoteIpDetails.ipAddressV4": { eq: ["198.51.100.7"] }
         severity: { lt: 4 }
     - name: canary
-      reason: the red team's canary instance
+      reason: the red team canary instance
       criteria: { "resource.instanceDetails.instanceId": { eq: [i-0123456789abcdef0] } }
   trustedIps: ["198.51.100.0/24", "203.0.113.10"]
 `;

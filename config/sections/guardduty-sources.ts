@@ -59,6 +59,8 @@ const criteria = z.record(z.string(), condition).superRefine((record, ctx) => {
 
 /** GuardDuty filter names: letters, digits, period, underscore, dash; 3-64 with the project prefix. */
 const FILTER_NAME = /^[A-Za-z0-9_.-]+$/;
+/** The characters GuardDuty accepts in a filter description. */
+const DESCRIPTION = /^[A-Za-z0-9\-.:_{}[\]()/\s]*$/;
 /** `Recon:EC2/PortProbeUnprotectedPort`, `UnauthorizedAccess:IAMUser/InstanceCredentialExfiltration.OutsideAWS`. */
 const FINDING_TYPE = /^[A-Za-z0-9]+:[A-Za-z0-9]+\/[A-Za-z0-9.!_-]+$/;
 
@@ -69,8 +71,15 @@ const suppression = z.strictObject({
     .string({ error: "say why this noise is accepted, e.g. reason: weekly authorised port scan from the security VPC" })
     .trim()
     .min(1, { error: "say why this noise is accepted, e.g. reason: weekly authorised port scan from the security VPC" })
-    // The filter's description holds it; GuardDuty allows 512 characters.
-    .max(512, { error: "keep the reason under 512 characters (it becomes the filter's description)" }),
+    // The filter's description holds it: 512 characters of letters, digits, whitespace and - . : _ ( ) [ ] { } /
+    // (CreateFilter API reference, Description).
+    .max(512, { error: "keep the reason under 512 characters (it becomes the filter's description)" })
+    .refine((r) => DESCRIPTION.test(r), {
+      error: (issue) => {
+        const bad = [...new Set([...String(issue.input)].filter((ch) => !DESCRIPTION.test(ch)))].join(" ");
+        return `GuardDuty refuses ${bad} in a filter description; use letters, digits, spaces and - . : _ ( ) [ ] { } /`;
+      },
+    }),
   /** Finding types to archive; becomes the `type` criterion. */
   findingTypes: z
     .array(z.string().regex(FINDING_TYPE, { error: "use a GuardDuty finding type like Recon:EC2/PortProbeUnprotectedPort" }))
