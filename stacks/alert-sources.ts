@@ -85,7 +85,7 @@ export function addAlertSources(scope: Construct, props: AlertSourcesProps): voi
   const g = config.guardduty;
   // Only the detector's owner sets exports, filters and IP lists (the config refuses them otherwise).
   const owned: OwnedDetector[] = regional.flatMap((r) =>
-    r.detector.owned ? [{ region: r.region, provider: r.provider, detectorId: r.detector.detectorId }] : [],
+    r.detector.owned ? [{ region: r.region, provider: r.provider, detector: r.detector }] : [],
   );
   const trustedIps = g.trustedIps ?? [];
   if (g.export || trustedIps.length > 0) {
@@ -106,7 +106,7 @@ export function addAlertSources(scope: Construct, props: AlertSourcesProps): voi
       new GuardDutySuppressions(r, "guardduty-suppressions", {
         provider: r.provider,
         project,
-        detectorId: r.detector.detectorId,
+        detector: r.detector,
         suppressions: suppress,
       });
     }

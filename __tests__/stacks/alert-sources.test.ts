@@ -3,6 +3,12 @@
  * recorders, the Security Hub rule, the GuardDuty findings export (bucket, key, destinations),
  * suppression filters and the trusted IP list.
  */
+import { App, TerraformStack } from "cdktf";
+import { AwsProvider } from "@cdktf/provider-aws/lib/provider";
+import { AccountContext } from "../../stacks/account-context";
+import { GuardDutyStore } from "../../stacks/constructs/guardduty-store";
+import { GuardDutySuppressions } from "../../stacks/constructs/guardduty-suppressions";
+import { ExternalDetector } from "../../stacks/guardduty/detector";
 import { checkRules } from "../../stacks/rules";
 import { checkAgainstSchema } from "../helpers/schema-check";
 import { countByProvider, policyDocument, referenced, resources, synthYaml, type Synthesized, type TfJson } from "../helpers/synth";
@@ -397,5 +403,20 @@ guardduty:
     } finally {
       out.cleanup();
     }
+  });
+});
+
+describe("constructs given a detector someone else manages", () => {
+  test("refuse it: only a detector's owner adds filters, IP sets and exports", () => {
+    const app = new App();
+    const stack = new TerraformStack(app, "s");
+    const provider = new AwsProvider(stack, "aws", { alias: "us_east_1", region: "us-east-1" });
+    const account = new AccountContext(stack, "account", { provider });
+    const detector = new ExternalDetector(stack, "detector", { provider });
+    const owned = [{ region: "us-east-1", provider, detector }];
+    expect(() => new GuardDutySuppressions(stack, "f", { provider, project: "acme", detector, suppressions: [] })).toThrow(/manages/);
+    expect(
+      () => new GuardDutyStore(stack, "g", { provider, account, project: "acme", export: { retentionDays: 365, detectors: owned } }),
+    ).toThrow(/not managed by this stack/);
   });
 });

@@ -16,6 +16,7 @@ import type { KmsKey } from "@cdktf/provider-aws/lib/kms-key";
 import type { AwsProvider } from "@cdktf/provider-aws/lib/provider";
 import type { S3Bucket } from "@cdktf/provider-aws/lib/s3-bucket";
 import { names } from "../../config/names";
+import type { IDetector } from "../guardduty/detector";
 import { regionAlias } from "../../config/regions";
 import type { BaseProps } from "./base-props";
 import { CustomerKey } from "./customer-key";
@@ -26,7 +27,8 @@ export interface OwnedDetector {
   readonly region: string;
   /** The detector's region provider: the publishing destination belongs to the detector. */
   readonly provider: AwsProvider;
-  readonly detectorId: string;
+  /** Created or adopted by this stack (`owned`): only a detector's owner can add an export. */
+  readonly detector: IDetector;
 }
 
 export interface FindingsExportSettings {
@@ -55,7 +57,8 @@ export class GuardDutyStore extends Construct {
     super(scope, id);
     const { provider, account, project } = props;
     const detectors = props.export?.detectors ?? [];
-    const detectorArns = detectors.map((d) => account.arn("guardduty", d.region, `detector/${d.detectorId}`));
+    assertOwned(detectors);
+    const detectorArns = detectors.map((d) => account.arn("guardduty", d.region, `detector/${d.detector.detectorId}`));
     const fromTheseDetectors = [
       { test: "StringEquals", variable: "aws:SourceAccount", values: [account.accountId] },
       { test: "StringEquals", variable: "aws:SourceArn", values: detectorArns },
@@ -134,7 +137,7 @@ export class GuardDutyStore extends Construct {
       (d) =>
         new GuarddutyPublishingDestination(this, `destination-${regionAlias(d.region)}`, {
           provider: d.provider,
-          detectorId: d.detectorId,
+          detectorId: d.detector.detectorId,
           destinationType: "S3",
           destinationArn: this.bucket.arn,
           kmsKeyArn: this.key.arn,
@@ -142,5 +145,12 @@ export class GuardDutyStore extends Construct {
           dependsOn: [secure.policy, this.key],
         }),
     );
+  }
+}
+
+/** Exports, filters and IP lists belong to the detector's owner: a programming error otherwise. */
+export function assertOwned(detectors: readonly OwnedDetector[]): void {
+  for (const d of detectors) {
+    if (!d.detector.owned) throw new Error(`internal: the detector in ${d.region} is not managed by this stack`);
   }
 }

@@ -9,6 +9,7 @@ import { Construct } from "constructs";
 import { GuarddutyFilter, type GuarddutyFilterFindingCriteriaCriterion } from "@cdktf/provider-aws/lib/guardduty-filter";
 import type { AwsProvider } from "@cdktf/provider-aws/lib/provider";
 import { names } from "../../config/names";
+import type { IDetector } from "../guardduty/detector";
 
 type Scalar = string | number;
 
@@ -37,8 +38,8 @@ export interface GuardDutySuppressionsProps {
   /** The detector's region provider. */
   readonly provider: AwsProvider;
   readonly project: string;
-  /** A detector this stack manages (GuardDuty lets only the detector's administrator add filters). */
-  readonly detectorId: string;
+  /** A detector this stack manages (created or adopted): only a detector's owner adds filters. */
+  readonly detector: IDetector;
   readonly suppressions: readonly Suppression[];
 }
 
@@ -66,13 +67,14 @@ export class GuardDutySuppressions extends Construct {
 
   constructor(scope: Construct, id: string, props: GuardDutySuppressionsProps) {
     super(scope, id);
-    const { provider, project, detectorId } = props;
+    const { provider, project, detector } = props;
+    if (!detector.owned) throw new Error("internal: suppressions need a detector this stack manages");
     // Ids are the suppression names: reordering the list re-ranks the filters in place.
     this.filters = props.suppressions.map(
       (s, i) =>
         new GuarddutyFilter(this, s.name, {
           provider,
-          detectorId,
+          detectorId: detector.detectorId,
           name: names.suppressionFilter(project, s.name),
           action: "ARCHIVE",
           rank: i + 1,

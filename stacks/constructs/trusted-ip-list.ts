@@ -20,7 +20,7 @@ import type { S3Bucket } from "@cdktf/provider-aws/lib/s3-bucket";
 import { S3Object } from "@cdktf/provider-aws/lib/s3-object";
 import { names } from "../../config/names";
 import { regionAlias } from "../../config/regions";
-import type { OwnedDetector } from "./guardduty-store";
+import { assertOwned, type OwnedDetector } from "./guardduty-store";
 
 export interface TrustedIpListProps {
   /** The bucket's (home region) provider. */
@@ -40,6 +40,7 @@ export class TrustedIpList extends Construct {
   constructor(scope: Construct, id: string, props: TrustedIpListProps) {
     super(scope, id);
     const { provider } = props;
+    assertOwned(props.detectors);
     // GuardDuty's TXT format: one address or CIDR block per line.
     const content = props.ips.map((ip) => ip.trim()).join("\n") + "\n";
     const hash = createHash("sha256").update(content).digest("hex").slice(0, 12);
@@ -57,7 +58,7 @@ export class TrustedIpList extends Construct {
       (d) =>
         new GuarddutyIpset(this, `ipset-${regionAlias(d.region)}`, {
           provider: d.provider,
-          detectorId: d.detectorId,
+          detectorId: d.detector.detectorId,
           name: names.trustedIpSet(props.project),
           format: "TXT",
           location,
