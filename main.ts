@@ -4,6 +4,7 @@
  */
 import { configPathFromEnv, ConfigError, loadConfigFile } from "./config/load";
 import { buildApp } from "./stacks/app";
+import { describeAlertSources } from "./stacks/alert-sources";
 import { skipTokenStackTraces } from "./stacks/fast-stack-traces";
 
 function main(): void {
@@ -12,6 +13,7 @@ function main(): void {
   try {
     const config = loadConfigFile(file);
     for (const w of config.warnings) process.stderr.write(`threat-alerts: warning: ${w}\n`);
+    for (const line of describeAlertSources(config)) process.stderr.write(`threat-alerts: ${line}\n`);
     buildApp(config).synth();
   } catch (err) {
     if (err instanceof ConfigError) {

@@ -77,4 +77,19 @@ describe("the app entry point", () => {
     expect(r.status).toBe(1);
     expect(r.stderr).toMatch(/nope\.yaml: 1 problem:\n  - file not found; .*THREAT_ALERTS_CONFIG/);
   });
+
+  test("each GuardDuty suppression is printed with what it archives and why, and the synth goes on", () => {
+    const r = runApp(
+      "project: acme\nhomeRegion: us-east-1\nregions: [us-east-1, eu-west-1]\nguardduty:\n  suppress:\n    - name: internal-scanner\n      reason: weekly authorised port scan from the security VPC\n      findingTypes: [Recon:EC2/PortProbeUnprotectedPort]\n",
+    );
+    try {
+      expect(r.status).toBe(0);
+      expect(r.stderr).toBe(
+        'threat-alerts: suppressing "internal-scanner" (GuardDuty filter acme-internal-scanner, 2 regions; Recon:EC2/PortProbeUnprotectedPort): weekly authorised port scan from the security VPC\n',
+      );
+      expect(readdirSync(join(r.outdir, "stacks"))).toEqual(["acme"]);
+    } finally {
+      r.cleanup();
+    }
+  });
 });

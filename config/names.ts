@@ -27,6 +27,19 @@ export const names = {
   trailKeyAlias: (p: string) => `alias/${p}-cloudtrail`,
   trailLogGroup: (p: string) => `/${p}/cloudtrail`,
   logAlarm: (p: string, alarm: string) => `${p}-${alarm}`,
+  configRule: (p: string, rule: string) => `${p}-${rule}`,
+  configComplianceRule: (p: string) => `${p}-config-noncompliant`,
+  /** AWS Config's console and CLI name the (single) recorder and delivery channel `default`: adopting one keeps its name. */
+  configRecorder: () => "default",
+  configBucket: (p: string, accountId: string) => `${p}-config-${accountId}`,
+  configRole: (p: string) => `${p}-config`,
+  configKeyAlias: (p: string) => `alias/${p}-config`,
+  securityHubRule: (p: string) => `${p}-securityhub-findings`,
+  guarddutyBucket: (p: string, accountId: string) => `${p}-guardduty-${accountId}`,
+  guarddutyKeyAlias: (p: string) => `alias/${p}-guardduty-export`,
+  /** GuardDuty filter names are 3-64 characters: checked per entry by the guardduty section. */
+  suppressionFilter: (p: string, name: string) => `${p}-${name}`,
+  trustedIpSet: (p: string) => `${p}-trusted-ips`,
 } as const;
 
 /** https://docs.aws.amazon.com/general/latest/gr/aws_service_limits.html (per-service quotas pages). */
@@ -42,6 +55,11 @@ export const NAME_RULES: readonly NameRule[] = [
   { what: "S3 bucket name", maxLength: 63, make: (p) => names.trailBucket(p, "<account-id>") /* 12 characters, like an id */ },
   { what: "IAM role name", maxLength: 64, make: names.trailRole },
   { what: "KMS alias", maxLength: 256, make: names.trailKeyAlias },
+  { what: "EventBridge rule name", maxLength: 64, make: names.configComplianceRule },
+  { what: "EventBridge rule name", maxLength: 64, make: names.securityHubRule },
+  { what: "S3 bucket name", maxLength: 63, make: (p) => names.guarddutyBucket(p, "<account-id>") },
+  { what: "S3 bucket name", maxLength: 63, make: (p) => names.configBucket(p, "<account-id>") },
+  { what: "IAM role name", maxLength: 64, make: names.configRole },
 ];
 
 /** The longest `project` for which every derived name fits, and the rule that sets it. */

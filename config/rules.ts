@@ -9,6 +9,8 @@ import { DEFAULT_REGIONS, KNOWN_REGIONS } from "./regions";
 import { maxProjectLength, names as derivedNames } from "./names";
 import { isString as str, ROLE_ARN, type AddIssue } from "./sections/common";
 import { DEFAULT_ACCOUNT_KEY } from "./sections/guardduty";
+import { checkAwsConfig } from "./sections/aws-config";
+import { checkExportRegions, checkGuardDutySources } from "./sections/guardduty-sources";
 
 /** The top-level object as the rules see it: any section may still be its raw, invalid value. */
 interface Loose {
@@ -18,6 +20,7 @@ interface Loose {
   readonly accounts?: unknown;
   readonly guardduty?: { readonly manageDetector?: unknown; readonly existingDetectors?: unknown };
   readonly cloudtrail?: { readonly logGroup?: { readonly region?: unknown } };
+  readonly awsConfig?: unknown;
   readonly backend?: { readonly type?: unknown; readonly cloud?: { readonly workspacePrefix?: unknown } };
 }
 
@@ -103,6 +106,10 @@ export function crossSectionRules(config: unknown, ctx: z.RefinementCtx): void {
       }
     }
   }
+
+  checkAwsConfig(c.awsConfig, regions, issue);
+  checkGuardDutySources(c.guardduty, c.project, issue);
+  checkExportRegions(c.homeRegion, regions, c.guardduty, issue);
 
   const b = c.backend;
   if (b?.type === "cloud" && str(b.cloud?.workspacePrefix) && str(c.project)) {

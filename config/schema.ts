@@ -11,6 +11,8 @@ import { cloudtrail } from "./sections/cloudtrail";
 import { NAME_PATTERN, region } from "./sections/common";
 import { guardduty } from "./sections/guardduty";
 import { notifications } from "./sections/notifications";
+import { awsConfigSection } from "./sections/aws-config";
+import { securityHubSection } from "./sections/security-hub";
 
 export type { AccountConfig } from "./sections/accounts";
 export type { BackendConfig } from "./sections/backend";
@@ -30,6 +32,8 @@ export const configSchema = z
     guardduty: guardduty.default(() => guardduty.parse({})),
     notifications: notifications.default(() => notifications.parse({})),
     cloudtrail: cloudtrail.optional(),
+    awsConfig: awsConfigSection.optional(),
+    securityHub: securityHubSection.optional(),
     backend: backend.default({ type: "local" }),
   })
   // Cross-section rules run even when a field above failed, so one run reports every problem.

@@ -18,6 +18,7 @@ import { RegionalAlerts } from "./constructs/regional-alerts";
 import { SlackNotifier } from "./constructs/slack-notifier";
 import type { DetectorSource } from "./guardduty/detector";
 import { createRegionalProviders, providerFor } from "./providers";
+import { addAlertSources } from "./alert-sources";
 
 export interface AccountStackProps {
   /** The validated config: the stack maps it to its constructs' props (nothing below sees it). */
@@ -119,6 +120,8 @@ export class AccountStack extends TerraformStack {
         alarmTopic: alertsIn(config.homeRegion).alerts,
       });
     }
+
+    addAlertSources(this, { config, account: context, home, regional: this.regional });
 
     configureBackend(this, id, config.backend);
     Aspects.of(this).add(new RequireExplicitProvider());

@@ -25,6 +25,9 @@ accounts:
 guardduty:
   minSeverity: MEDIUM
   features: { runtimeMonitoring: true }
+  export: { retentionDays: 365 }
+  suppress: [{ name: internal-scanner, reason: authorised scans, findingTypes: [Recon:EC2/PortProbeUnprotectedPort] }]
+  trustedIps: ["198.51.100.0/24"]
 notifications:
   emails: [security@example.com, oncall@example.com]
   chatbot: { slackTeamId: T0123ABCD, slackChannelId: C0123ABCD }
@@ -34,6 +37,10 @@ notifications:
 cloudtrail:
   createTrail: true
   consoleLogin: { allowedIps: ["203.0.113.10", "198.51.100.0/24"] }
+awsConfig:
+  managedRules: [restricted-ssh, iam-root-access-key-check]
+  createRecorder: true
+securityHub: { minSeverity: HIGH }
 `;
 
 const CONFIGS: Record<string, string> = { example: EXAMPLE, full: FULL };

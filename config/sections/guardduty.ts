@@ -1,6 +1,7 @@
 /** `guardduty`: the detector, its protection plans, the alert floor, and detectors to adopt. */
 import { z } from "zod";
 import { severity } from "./common";
+import { guardDutySourcesShape } from "./guardduty-sources";
 
 /** The `guardduty.existingDetectors` key of the credentials' own account (no `accounts`). */
 export const DEFAULT_ACCOUNT_KEY = "default";
@@ -40,6 +41,7 @@ export const guardduty = z.strictObject({
    * config/rules.ts.
    */
   existingDetectors: z.record(z.string(), z.record(z.string(), detectorId)).default({}),
+  ...guardDutySourcesShape,
 });
 
 export type GuardDutyConfig = z.output<typeof guardduty>;

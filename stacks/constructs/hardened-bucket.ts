@@ -46,6 +46,11 @@ export interface HardenedBucketProps {
    * @default 90
    */
   readonly coldAfterDays?: number;
+  /**
+   * The lifecycle rule (transition, expiry, noncurrent versions) applies only under this key prefix.
+   * @default undefined: the whole bucket
+   */
+  readonly lifecyclePrefix?: string;
   /** The lifecycle rule's id. @default "objects" */
   readonly lifecycleRuleId?: string;
   /**
@@ -119,7 +124,7 @@ export class HardenedBucket extends Construct {
           status: "Enabled",
           // Provider 6 expects exactly one of filter or prefix; an empty filter is the whole bucket.
           // https://registry.terraform.io/providers/hashicorp/aws/6.25.0/docs/resources/s3_bucket_lifecycle_configuration
-          filter: [{}],
+          filter: [props.lifecyclePrefix === undefined ? {} : { prefix: props.lifecyclePrefix }],
           transition: transition ? [{ days: coldAfterDays, storageClass: "GLACIER_IR" }] : undefined,
           expiration: props.retentionDays === undefined ? undefined : [{ days: props.retentionDays }],
           noncurrentVersionExpiration: [{ noncurrentDays }],
