@@ -27,6 +27,7 @@ describe("the app entry point", () => {
     try {
       expect(r.stderr).toBe("");
       expect(r.status).toBe(0);
+      expect(r.stdout).toBe("threat-alerts: config threat-alerts.yaml (the default: THREAT_ALERTS_CONFIG is not set)\n");
       expect(readdirSync(join(r.outdir, "stacks"))).toEqual(["acme"]);
     } finally {
       r.cleanup();
@@ -48,10 +49,10 @@ describe("the app entry point", () => {
 
   test("a refused console allow-list entry is a config error, and warnings are printed without stopping the synth", () => {
     const bad = runApp(
-      "project: acme\nhomeRegion: us-east-1\nregions: [us-east-1]\ncloudtrail: { logGroup: { name: x }, consoleLogin: { allowedIps: [10.0.0.0/12] } }\n",
+      "project: acme\nhomeRegion: us-east-1\nregions: [us-east-1]\nnotifications: { emails: [a@example.com] }\ncloudtrail: { logGroup: { name: x }, consoleLogin: { allowedIps: [10.0.0.0/12] } }\n",
     );
     const warned = runApp(
-      "project: acme\nhomeRegion: us-east-1\nregions: [us-east-1]\ncloudtrail: { logGroup: { name: x }, consoleLogin: { allowedIps: [] } }\n",
+      "project: acme\nhomeRegion: us-east-1\nregions: [us-east-1]\nnotifications: { emails: [a@example.com] }\ncloudtrail: { logGroup: { name: x }, consoleLogin: { allowedIps: [] } }\n",
     );
     try {
       expect(bad.status).toBe(1);
@@ -59,7 +60,9 @@ describe("the app entry point", () => {
       expect(bad.stderr).not.toMatch(/^\s+at /m);
       expect(existsSync(bad.outdir)).toBe(false);
       expect(warned.status).toBe(0);
-      expect(warned.stderr).toMatch(/^threat-alerts: warning: .*allowedIps is empty/m);
+      // On stdout: cdktf labels every stderr line of the app [ERROR].
+      expect(warned.stdout).toMatch(/^threat-alerts: warning: .*allowedIps is empty/m);
+      expect(warned.stderr).toBe("");
     } finally {
       bad.cleanup();
       warned.cleanup();
@@ -80,11 +83,13 @@ describe("the app entry point", () => {
 
   test("each GuardDuty suppression is printed with what it archives and why, and the synth goes on", () => {
     const r = runApp(
-      "project: acme\nhomeRegion: us-east-1\nregions: [us-east-1, eu-west-1]\nguardduty:\n  suppress:\n    - name: internal-scanner\n      reason: weekly authorised port scan from the security VPC\n      findingTypes: [Recon:EC2/PortProbeUnprotectedPort]\n",
+      "project: acme\nhomeRegion: us-east-1\nregions: [us-east-1, eu-west-1]\nnotifications: { emails: [security@example.com] }\nguardduty:\n  suppress:\n    - name: internal-scanner\n      reason: weekly authorised port scan from the security VPC\n      findingTypes: [Recon:EC2/PortProbeUnprotectedPort]\n",
     );
     try {
       expect(r.status).toBe(0);
-      expect(r.stderr).toBe(
+      // Information, so on stdout: cdktf labels every stderr line of the app [ERROR].
+      expect(r.stderr).toBe("");
+      expect(r.stdout).toContain(
         'threat-alerts: suppressing "internal-scanner" (GuardDuty filter acme-internal-scanner, 2 regions; Recon:EC2/PortProbeUnprotectedPort): weekly authorised port scan from the security VPC\n',
       );
       expect(readdirSync(join(r.outdir, "stacks"))).toEqual(["acme"]);

@@ -8,7 +8,13 @@ import { parseDocument } from "yaml";
 import { z } from "zod";
 import { configSchema, type ParsedConfig } from "./schema";
 import { DEFAULT_REGIONS } from "./regions";
+import { AllowListError } from "../detection/console-allow-list";
 import { logAlarmSpecs, type LogAlarmSpec } from "../detection/log-alarms";
+import { firstDeployWarnings } from "./first-deploy-notes";
+import { formatPath } from "./path";
+import { inspectYaml } from "./yaml-hints";
+
+export { formatPath };
 
 export const DEFAULT_CONFIG_PATH = "threat-alerts.yaml";
 export const CONFIG_PATH_ENV = "THREAT_ALERTS_CONFIG";
@@ -46,6 +52,11 @@ export function configPathFromEnv(env: NodeJS.ProcessEnv = process.env): string 
   return env[CONFIG_PATH_ENV] || DEFAULT_CONFIG_PATH;
 }
 
+/** The one line every run prints: which file it read, and why that one. */
+export function describeConfigSource(file: string, env: NodeJS.ProcessEnv = process.env): string {
+  return env[CONFIG_PATH_ENV] ? `config ${file} (from ${CONFIG_PATH_ENV})` : `config ${file} (the default: ${CONFIG_PATH_ENV} is not set)`;
+}
+
 export function loadConfigFile(file: string): Config {
   let text: string;
   try {
@@ -69,60 +80,89 @@ export function parseConfig(text: string, file = "<config>"): Config {
       file,
       doc.errors.map((e) => {
         const pos = e.linePos?.[0];
-        return `YAML syntax error${pos ? ` at line ${pos.line}, column ${pos.col}` : ""}: ${e.message.split("\n")[0].replace(/ at line \d+, column \d+:?$/, "")}`;
+        // Inside { ... } a `#` after a space starts a comment that swallows the closing brace.
+        const lines = text.split("\n").slice(Math.max(0, (pos?.line ?? 1) - 2), pos?.line ?? 1);
+        const comment = lines.some((l) => /(^|\s)#/.test(l) && /[{[]/.test(l))
+          ? `; a # after a space starts a comment, so quote values like "#security"`
+          : "";
+        return `YAML syntax error${pos ? ` at line ${pos.line}, column ${pos.col}` : ""}: ${e.message.split("\n")[0].replace(/ at line \d+, column \d+:?$/, "")}${comment}`;
       }),
     );
   }
+  const hints = inspectYaml(doc);
   const raw: unknown = doc.toJS();
   if (raw === null || raw === undefined) throw new ConfigError(file, ["the file is empty; start from threat-alerts.yaml"]);
-  return validateConfig(raw, file);
+  return validateConfig(raw, file, hints);
 }
 
-export function validateConfig(raw: unknown, file = "<config>"): Config {
+export function validateConfig(raw: unknown, file = "<config>", hints?: ReturnType<typeof inspectYaml>): Config {
   const result = configSchema.safeParse(raw);
-  if (!result.success)
-    throw new ConfigError(
-      file,
-      result.error.issues.map((i) => describeIssue(i, raw)),
-    );
+  const problems = [...(hints?.problems ?? [])];
+  if (!result.success) problems.push(...result.error.issues.map((i) => describeIssue(i, raw, hints?.emptyBecauseComment)));
+  problems.push(...alarmPeriodProblems(raw));
+  // One message per problem, even when two rules reach the same conclusion.
+  if (problems.length > 0 || !result.success) throw new ConfigError(file, [...new Set(problems)]);
   const c = result.data;
   const warnings: string[] = [];
   let logAlarms: Config["logAlarms"];
   if (c.cloudtrail) {
-    // The schema has already refused allow-list entries that cannot become a filter pattern.
     const { specs, warnings: w } = logAlarmSpecs(c.cloudtrail);
     warnings.push(...w);
-    // CloudWatch refuses alarms that evaluate more than a day of data.
-    const tooLong = specs.filter((s) => s.periodSec * s.evaluationPeriods > 86400);
-    if (tooLong.length > 0) {
-      throw new ConfigError(
-        file,
-        tooLong.map(
-          (s) =>
-            `cloudtrail.alarms.${s.name}: periodSec x evaluationPeriods is ${s.periodSec * s.evaluationPeriods} seconds; CloudWatch allows at most 86400 (one day)`,
-        ),
-      );
-    }
     // A created trail's log group is in homeRegion; an existing one where the config says.
     const region = c.cloudtrail.createTrail ? c.homeRegion : (c.cloudtrail.logGroup.region ?? c.homeRegion);
     logAlarms = { region, specs };
   }
+  const regions = c.regions === "all" ? [...DEFAULT_REGIONS] : c.regions;
+  warnings.push(...firstDeployWarnings({ ...c, regions }));
   return {
     ...c,
-    regions: c.regions === "all" ? [...DEFAULT_REGIONS] : c.regions,
+    regions,
     accounts: c.accounts ?? [{}],
     logAlarms,
     warnings,
   };
 }
 
-/** `["regions", 1]` -> `regions[1]`; `["notifications","chatbot"]` -> `notifications.chatbot`. */
-export function formatPath(path: readonly PropertyKey[]): string {
-  return path.reduce<string>((out, key) => (typeof key === "number" ? `${out}[${key}]` : out ? `${out}.${String(key)}` : String(key)), "");
+/**
+ * CloudWatch refuses alarms that evaluate more than a day of data. Checked on the cloudtrail
+ * section alone, so it is reported with every other problem of the file.
+ */
+function alarmPeriodProblems(raw: unknown): string[] {
+  const section = raw !== null && typeof raw === "object" ? (raw as Record<string, unknown>).cloudtrail : undefined;
+  if (section === undefined) return [];
+  const parsed = configSchema.shape.cloudtrail.safeParse(section);
+  if (!parsed.success || !parsed.data) return [];
+  let specs: readonly LogAlarmSpec[];
+  try {
+    specs = logAlarmSpecs(parsed.data).specs;
+  } catch (err) {
+    // An allow-list the pattern builder refuses is reported by the schema.
+    if (err instanceof AllowListError) return [];
+    throw err;
+  }
+  return specs
+    .filter((s) => s.periodSec * s.evaluationPeriods > 86400)
+    .map(
+      (s) =>
+        `cloudtrail.alarms.${s.name}: periodSec x evaluationPeriods is ${s.periodSec * s.evaluationPeriods} seconds; CloudWatch allows at most 86400 (one day)`,
+    );
 }
 
-function describeIssue(issue: z.core.$ZodIssue, raw: unknown): string {
+const YAML_1_1_BOOLEANS = /^(yes|no|on|off|y|n|true|false)$/i;
+
+function describeIssue(issue: z.core.$ZodIssue, raw: unknown, emptyBecauseComment?: ReadonlyMap<string, string>): string {
   const where = formatPath(issue.path) || "(top level)";
+  const value = valueAt(raw, issue.path);
+  const comment = emptyBecauseComment?.get(where);
+  if (comment !== undefined && value === null) {
+    const fix = where.endsWith("slackChannelId")
+      ? "use the channel id like C0123ABCD (in Slack: channel details > About, at the bottom), not its #name"
+      : "write the value in quotes";
+    return `${where}: empty, because YAML reads "${comment}" as a comment; ${fix}`;
+  }
+  if (issue.code === "invalid_type" && issue.expected === "boolean" && typeof value === "string" && YAML_1_1_BOOLEANS.test(value)) {
+    return `${where}: "${value}" is text in YAML 1.2, not a boolean; write true or false`;
+  }
   if (issue.code === "unrecognized_keys") {
     const known = knownKeys(issue.path);
     return issue.keys
@@ -133,7 +173,7 @@ function describeIssue(issue: z.core.$ZodIssue, raw: unknown): string {
       })
       .join("\n  - ");
   }
-  if (issue.code === "invalid_type" && valueAt(raw, issue.path) === undefined) {
+  if (issue.code === "invalid_type" && value === undefined) {
     return `${where}: required; ${issue.message.startsWith("Invalid input") ? "add it" : issue.message}`;
   }
   return `${where}: ${issue.message}`;

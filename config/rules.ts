@@ -11,6 +11,7 @@ import { isString as str, ROLE_ARN, type AddIssue } from "./sections/common";
 import { DEFAULT_ACCOUNT_KEY } from "./sections/guardduty";
 import { checkAwsConfig } from "./sections/aws-config";
 import { checkExportRegions, checkGuardDutySources } from "./sections/guardduty-sources";
+import { firstDeployIssues } from "./first-deploy-rules";
 
 /** The top-level object as the rules see it: any section may still be its raw, invalid value. */
 interface Loose {
@@ -21,6 +22,7 @@ interface Loose {
   readonly guardduty?: { readonly manageDetector?: unknown; readonly existingDetectors?: unknown };
   readonly cloudtrail?: { readonly logGroup?: { readonly region?: unknown } };
   readonly awsConfig?: unknown;
+  readonly notifications?: unknown;
   readonly backend?: { readonly type?: unknown; readonly cloud?: { readonly workspacePrefix?: unknown } };
 }
 
@@ -42,7 +44,13 @@ export function crossSectionRules(config: unknown, ctx: z.RefinementCtx): void {
     );
   }
 
-  const regions: unknown[] = c.regions === "all" ? [...DEFAULT_REGIONS] : Array.isArray(c.regions) ? c.regions : [];
+  // `regions: [all]` is reported on the list; check the rest as if it said `regions: all`.
+  const regions: unknown[] =
+    c.regions === "all" || (Array.isArray(c.regions) && c.regions.includes("all"))
+      ? [...DEFAULT_REGIONS]
+      : Array.isArray(c.regions)
+        ? c.regions
+        : [];
   const seen = new Map<unknown, number>();
   regions.forEach((r, i) => {
     if (seen.has(r)) issue(["regions", i], `"${String(r)}" is listed twice (also regions[${seen.get(r)}]); remove one`);
@@ -55,7 +63,16 @@ export function crossSectionRules(config: unknown, ctx: z.RefinementCtx): void {
   const accounts: (LooseAccount | undefined)[] = Array.isArray(c.accounts) ? c.accounts : [];
   const names = new Map<string, number>();
   const ids = new Map<string, number>();
+  let unnamed: number | undefined;
   accounts.forEach((a, i) => {
+    if (a && typeof a === "object" && a.name === undefined) {
+      if (unnamed === undefined) unnamed = i;
+      else
+        issue(
+          ["accounts", i, "name"],
+          `required: accounts[${unnamed}] has no name and already uses the stack name "${str(c.project) ? c.project : "<project>"}"; name this account (its stack becomes <project>-<name>)`,
+        );
+    }
     if (str(a?.name)) {
       if (names.has(a.name))
         issue(["accounts", i, "name"], `"${a.name}" is used by accounts[${names.get(a.name)}] too; account names must be unique`);
@@ -76,7 +93,10 @@ export function crossSectionRules(config: unknown, ctx: z.RefinementCtx): void {
   const gd = c.guardduty;
   const existing = gd?.existingDetectors;
   if (existing && typeof existing === "object") {
-    const accountNames = Array.isArray(c.accounts) ? accounts.map((a) => a?.name).filter(str) : [DEFAULT_ACCOUNT_KEY];
+    // An account without a name is keyed like the credentials' own account: its stack is <project> too.
+    const accountNames = Array.isArray(c.accounts)
+      ? [...accounts.map((a) => a?.name).filter(str), ...(unnamed === undefined ? [] : [DEFAULT_ACCOUNT_KEY])]
+      : [DEFAULT_ACCOUNT_KEY];
     for (const [accountKey, byRegion] of Object.entries(existing as Record<string, unknown>)) {
       const path = ["guardduty", "existingDetectors", accountKey];
       if (gd.manageDetector === false) {
@@ -110,6 +130,7 @@ export function crossSectionRules(config: unknown, ctx: z.RefinementCtx): void {
   checkAwsConfig(c.awsConfig, regions, issue);
   checkGuardDutySources(c.guardduty, c.project, issue);
   checkExportRegions(c.homeRegion, regions, c.guardduty, issue);
+  firstDeployIssues(c, regions, issue);
 
   const b = c.backend;
   if (b?.type === "cloud" && str(b.cloud?.workspacePrefix) && str(c.project)) {

@@ -5,7 +5,7 @@
 import { Aspects, TerraformStack } from "cdktf";
 import type { Construct } from "constructs";
 import type { AccountTarget, Config } from "../config/load";
-import { chatbotApiRegion, regionAlias } from "../config/regions";
+import { CHATBOT_TOPIC_REGIONS, chatbotApiRegion, regionAlias } from "../config/regions";
 import { DEFAULT_ACCOUNT_KEY } from "../config/schema";
 import { severityFloor } from "../detection/severity";
 import { AccountContext } from "./account-context";
@@ -19,6 +19,7 @@ import { SlackNotifier } from "./constructs/slack-notifier";
 import type { DetectorSource } from "./guardduty/detector";
 import { createRegionalProviders, providerFor } from "./providers";
 import { addAlertSources } from "./alert-sources";
+import { addStackOutputs } from "./stack-outputs";
 
 export interface AccountStackProps {
   /** The validated config: the stack maps it to its constructs' props (nothing below sees it). */
@@ -78,7 +79,8 @@ export class AccountStack extends TerraformStack {
         slackTeamId: chatbot.slackTeamId,
         slackChannelId: chatbot.slackChannelId,
         guardrailPolicyArns: chatbot.guardrailPolicyArns,
-        topicArns: this.regional.map((r) => r.alerts.topic.arn),
+        // Chatbot serves topics only in its supported regions; the config warns about the others.
+        topicArns: this.regional.filter((r) => CHATBOT_TOPIC_REGIONS.has(r.region)).map((r) => r.alerts.topic.arn),
       });
     }
 
@@ -89,13 +91,16 @@ export class AccountStack extends TerraformStack {
     };
 
     const cloudtrail = config.cloudtrail;
+    let trail: CloudTrailTrail | undefined;
     if (cloudtrail && config.logAlarms) {
       const { region, specs } = config.logAlarms;
       const provider = providerFor(providers, region);
       // An existing trail's log group by name, or the trail this stack creates (in homeRegion).
-      const logGroupName = cloudtrail.createTrail
-        ? new CloudTrailTrail(this, "cloudtrail", { provider, region, account: context, project: config.project }).logGroup.name
-        : cloudtrail.logGroup.name;
+      let logGroupName: string;
+      if (cloudtrail.createTrail) {
+        trail = new CloudTrailTrail(this, "cloudtrail", { provider, region, account: context, project: config.project });
+        logGroupName = trail.logGroup.name;
+      } else logGroupName = cloudtrail.logGroup.name;
       new LogMetricAlarms(this, "cloudtrail-alarms", {
         provider,
         project: config.project,
@@ -106,8 +111,9 @@ export class AccountStack extends TerraformStack {
     }
 
     const slack = config.notifications.slack;
+    let notifier: SlackNotifier | undefined;
     if (slack) {
-      new SlackNotifier(this, "slack-notifier", {
+      notifier = new SlackNotifier(this, "slack-notifier", {
         provider: home,
         region: config.homeRegion,
         account: context,
@@ -122,6 +128,16 @@ export class AccountStack extends TerraformStack {
     }
 
     addAlertSources(this, { config, account: context, home, regional: this.regional });
+    addStackOutputs(this, {
+      alertTopicArns: Object.fromEntries(this.regional.map((r) => [r.region, r.alerts.topic.arn])),
+      guardDutyDetectorIds: Object.fromEntries(
+        // Only detectors this stack manages: an external one's id would add a lookup that fails in
+        // a region without a detector.
+        this.regional.flatMap((r) => (r.detector.owned ? [[r.region, r.detector.detectorId] as const] : [])),
+      ),
+      notifierFunctionArn: notifier?.function.arn,
+      trail: trail ? { arn: trail.trail.arn, logGroupName: trail.logGroup.name } : undefined,
+    });
 
     configureBackend(this, id, config.backend);
     Aspects.of(this).add(new RequireExplicitProvider());

@@ -3,8 +3,10 @@
  * stack) or Terraform Cloud (one workspace per stack). Also pins the Terraform version the
  * generated configuration needs.
  */
-import { CloudBackend, LocalBackend, NamedCloudWorkspace, S3Backend, TerraformStack } from "cdktf";
+import { LocalBackend, S3Backend, TerraformStack } from "cdktf";
 import type { BackendConfig } from "../config/schema";
+import { CloudBlock } from "./cloud-block";
+import { localStatePath } from "./state-location";
 
 /**
  * hashicorp/aws 6.x supports Terraform 1.5.7 and later (the floor terraform-aws-modules adopted
@@ -17,7 +19,7 @@ export function configureBackend(stack: TerraformStack, stackName: string, backe
   let floor = TERRAFORM_FLOOR;
   switch (backend.type) {
     case "local":
-      new LocalBackend(stack, { path: `terraform.${stackName}.tfstate` });
+      new LocalBackend(stack, { path: localStatePath(stackName) });
       break;
     case "s3": {
       const s3 = backend.s3;
@@ -32,10 +34,10 @@ export function configureBackend(stack: TerraformStack, stackName: string, backe
     }
     case "cloud": {
       const cloud = backend.cloud;
-      new CloudBackend(stack, {
+      new CloudBlock(stack, {
         organization: cloud.organization,
         hostname: cloud.hostname,
-        workspaces: new NamedCloudWorkspace(`${cloud.workspacePrefix}${stackName}`),
+        workspaceName: `${cloud.workspacePrefix}${stackName}`,
       });
       break;
     }

@@ -12,6 +12,7 @@ function cloudtrail(section: Record<string, unknown>): CloudTrailConfig {
     project: "acme",
     homeRegion: "us-east-1",
     regions: ["us-east-1"],
+    notifications: { emails: ["security@example.com"] },
     cloudtrail: { createTrail: true, ...section },
   });
   return parsed.cloudtrail!;
@@ -523,6 +524,7 @@ describe("ConsoleLoginOutsideAllowList", () => {
       project: "acme",
       homeRegion: "us-east-1",
       regions: ["us-east-1"],
+      notifications: { emails: ["security@example.com"] },
       cloudtrail: { logGroup: { name: "t" }, consoleLogin: { allowedIps: ["10.0.0.0/12"] } },
     });
     expect(result.success).toBe(false);

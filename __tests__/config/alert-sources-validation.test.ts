@@ -10,6 +10,7 @@ const BASE = `
 project: acme
 homeRegion: us-east-1
 regions: [us-east-1, eu-west-1]
+notifications: { emails: [security@example.com] }
 `;
 
 function problems(extra: string, base = BASE): string[] {
@@ -73,7 +74,12 @@ describe("alert source settings", () => {
   });
 
   test("an opt-in homeRegion may hold the export when it is the only region", () => {
-    expect(problems("guardduty: { export: {} }", "project: acme\nhomeRegion: af-south-1\nregions: [af-south-1]\n")).toEqual([]);
+    expect(
+      problems(
+        "guardduty: { export: {} }",
+        "project: acme\nhomeRegion: af-south-1\nregions: [af-south-1]\nnotifications: { emails: [security@example.com] }\n",
+      ),
+    ).toEqual([]);
   });
 
   // [what, yaml, the path the message must name, words of the fix]
@@ -235,7 +241,7 @@ describe("alert source settings", () => {
       "guardduty: { export: {} }",
       "guardduty.export",
       /opt-in region.*cannot export other regions' findings \(us-east-1\)/,
-      "project: acme\nhomeRegion: af-south-1\nregions: [af-south-1, us-east-1]\n",
+      "project: acme\nhomeRegion: af-south-1\nregions: [af-south-1, us-east-1]\nnotifications: { emails: [security@example.com] }\n",
     ],
   ];
 

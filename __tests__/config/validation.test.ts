@@ -20,9 +20,14 @@ function problems(yaml: string): string[] {
 /** Adds top-level YAML to the valid base. */
 const withBase = (extra: string) => `${VALID}${extra}\n`;
 
+/** The valid base plus a notification target (a config that alerts nobody is refused). */
+const NOTIFIED = withBase("notifications: { emails: [security@example.com] }");
+/** Adds top-level YAML to the valid base with a notification target. */
+const notifiedWith = (extra: string) => `${NOTIFIED}${extra}\n`;
+
 describe("config validation", () => {
   test("the base config is valid and gets its defaults", () => {
-    const c = parseConfig(VALID);
+    const c = parseConfig(NOTIFIED);
     expect(c.guardduty).toEqual({
       manageDetector: true,
       minSeverity: "HIGH",
@@ -39,11 +44,11 @@ describe("config validation", () => {
     });
     expect(c.backend).toEqual({ type: "local" });
     expect(c.accounts).toEqual([{}]);
-    expect(c.notifications.emails).toEqual([]);
+    expect(c.notifications.emails).toEqual(["security@example.com"]);
   });
 
   test("regions: all means the 17 default regions", () => {
-    expect(parseConfig(VALID.replace("[us-east-1, eu-west-1]", "all")).regions).toHaveLength(17);
+    expect(parseConfig(NOTIFIED.replace("[us-east-1, eu-west-1]", "all")).regions).toHaveLength(17);
   });
 
   // [what, config, the path the message must name, a word of the fix]
@@ -307,6 +312,7 @@ backend: { type: s3 }
 project: Acme
 homeRegion: us-east-1
 regions: [us-east-1]
+notifications: { emails: [security@example.com] }
 cloudtrail: { logGroup: { name: t }, consoleLogin: { allowedIps: ["10.0.0.0/12", "203.0.113.7"] } }
 `);
     expect(found.map((p) => p.split(":")[0]).sort()).toEqual(["cloudtrail.consoleLogin.allowedIps[0]", "project"]);
@@ -326,15 +332,17 @@ cloudtrail: { logGroup: { name: t }, consoleLogin: { allowedIps: ["10.0.0.0/12",
   });
 
   test("an empty console allow-list is accepted with a warning: every console login alarms", () => {
-    const c = parseConfig(withBase("cloudtrail: { logGroup: { name: trail-logs }, consoleLogin: { allowedIps: [] } }"));
+    const c = parseConfig(`${NOTIFIED}cloudtrail: { logGroup: { name: trail-logs }, consoleLogin: { allowedIps: [] } }\n`);
     expect(c.warnings.join("\n")).toMatch(/allowedIps is empty/);
     expect(c.logAlarms?.specs.map((s) => s.name)).toContain("ConsoleLoginOutsideAllowList");
   });
 
   test("cloudtrail alarms live in the log group's region, which defaults to homeRegion", () => {
-    expect(parseConfig(withBase("cloudtrail: { logGroup: { name: trail-logs } }")).logAlarms?.region).toBe("us-east-1");
-    expect(parseConfig(withBase("cloudtrail: { logGroup: { name: trail-logs, region: eu-west-1 } }")).logAlarms?.region).toBe("eu-west-1");
-    expect(parseConfig(VALID).logAlarms).toBeUndefined();
+    expect(parseConfig(`${NOTIFIED}cloudtrail: { logGroup: { name: trail-logs } }\n`).logAlarms?.region).toBe("us-east-1");
+    expect(parseConfig(`${NOTIFIED}cloudtrail: { logGroup: { name: trail-logs, region: eu-west-1 } }\n`).logAlarms?.region).toBe(
+      "eu-west-1",
+    );
+    expect(parseConfig(NOTIFIED).logAlarms).toBeUndefined();
   });
 
   test("valid settings of every section pass", () => {
@@ -355,17 +363,17 @@ backend: { type: s3, s3: { bucket: my-tfstate, region: us-east-1, dynamodbTable:
   });
 
   test("backend settings stay under their type's name in YAML and parse to that type only", () => {
-    const s3 = parseConfig(withBase("backend: { type: s3, s3: { bucket: my-tfstate, region: us-east-1 } }")).backend;
+    const s3 = parseConfig(notifiedWith("backend: { type: s3, s3: { bucket: my-tfstate, region: us-east-1 } }")).backend;
     expect(s3).toEqual({ type: "s3", s3: { bucket: "my-tfstate", region: "us-east-1", keyPrefix: "threat-alerts" } });
-    const cloud = parseConfig(withBase("backend: { type: cloud, cloud: { organization: my-org } }")).backend;
+    const cloud = parseConfig(notifiedWith("backend: { type: cloud, cloud: { organization: my-org } }")).backend;
     expect(cloud).toEqual({ type: "cloud", cloud: { organization: "my-org", workspacePrefix: "threat-alerts-" } });
-    expect(parseConfig(withBase("backend: {}")).backend).toEqual({ type: "local" });
+    expect(parseConfig(notifiedWith("backend: {}")).backend).toEqual({ type: "local" });
   });
 
   test("the CloudTrail section parses to one log source: an existing log group, or a created trail", () => {
-    const existing = parseConfig(withBase("cloudtrail: { logGroup: { name: trail-logs } }")).cloudtrail;
+    const existing = parseConfig(notifiedWith("cloudtrail: { logGroup: { name: trail-logs } }")).cloudtrail;
     expect(existing).toMatchObject({ createTrail: false, logGroup: { name: "trail-logs" } });
-    const created = parseConfig(withBase("cloudtrail: { createTrail: true }")).cloudtrail;
+    const created = parseConfig(notifiedWith("cloudtrail: { createTrail: true }")).cloudtrail;
     expect(created).toMatchObject({ createTrail: true });
     expect(created).not.toHaveProperty("logGroup");
   });
@@ -398,9 +406,9 @@ backend: { type: s3, cloud: { organization: 5 } }
 
   test("adopting detectors of the credentials' own account (default) or of a listed account passes", () => {
     const id = "6ab0c1d2e3f4a5b6c7d8e9f0a1b2c3d4";
-    expect(problems(withBase(`guardduty: { existingDetectors: { default: { eu-west-1: ${id} } } }`))).toEqual([]);
+    expect(problems(notifiedWith(`guardduty: { existingDetectors: { default: { eu-west-1: ${id} } } }`))).toEqual([]);
     const c = parseConfig(
-      withBase(`accounts: [{ name: prod, id: "111111111111" }]\nguardduty: { existingDetectors: { prod: { us-east-1: ${id} } } }`),
+      notifiedWith(`accounts: [{ name: prod, id: "111111111111" }]\nguardduty: { existingDetectors: { prod: { us-east-1: ${id} } } }`),
     );
     expect(c.guardduty.existingDetectors).toEqual({ prod: { "us-east-1": id } });
   });

@@ -193,6 +193,7 @@ accounts:
   - { name: prod, id: "111111111111" }
   - { name: stage, id: "333333333333", assumeRoleArn: "arn:aws:iam::333333333333:role/Nope" }
   - { name: test, id: "444444444444" }
+notifications: { emails: [security@example.com] }
 `);
     expect(r.code).toBe(1);
     expect(r.stderr).not.toMatch(/^\s+at /m);
@@ -225,7 +226,9 @@ accounts:
   });
 
   test("a config mistake prints like the synth's, exits 1 and queries nothing", async () => {
-    const r = await discover("project: acme\nhomeRegion: us-east-1\nregions: [us-east-1, eu-west-9]\n");
+    const r = await discover(
+      "project: acme\nhomeRegion: us-east-1\nregions: [us-east-1, eu-west-9]\nnotifications: { emails: [security@example.com] }\n",
+    );
     expect(r.code).toBe(1);
     expect(r.stderr).toMatch(
       /^threat-alerts: invalid config .*config\.yaml: 1 problem:\n {2}- regions\[1\]: "eu-west-9" is not an AWS region name/,

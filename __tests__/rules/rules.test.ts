@@ -114,7 +114,7 @@ describe.each([
   ["the bundled example", readFileSync(join(__dirname, "..", "..", "threat-alerts.yaml"), "utf8")],
   [
     "CloudTrail alarms on an existing log group",
-    "project: acme\nhomeRegion: us-east-1\nregions: [us-east-1]\ncloudtrail: { logGroup: { name: trail }, consoleLogin: { allowedIps: [203.0.113.10] } }\n",
+    "project: acme\nhomeRegion: us-east-1\nregions: [us-east-1]\nnotifications: { emails: [security@example.com] }\ncloudtrail: { logGroup: { name: trail }, consoleLogin: { allowedIps: [203.0.113.10] } }\n",
   ],
 ])("%s", (_name, yaml) => {
   test("passes the rule pack, with only reasoned waivers", () => {

@@ -45,7 +45,8 @@ describe("the bundled example config (one account, three regions, Chatbot)", () 
     for (const p of providers) {
       expect(p.default_tags).toEqual([{ tags: { ManagedBy: "threat-alerts", Project: "acme" } }]);
       expect(p.assume_role).toBeUndefined();
-      expect(p.allowed_account_ids).toBeUndefined();
+      // The example pins the documentation account id, so it cannot be applied to a real account.
+      expect(p.allowed_account_ids).toEqual(["111111111111"]);
     }
   });
 
@@ -162,7 +163,8 @@ describe("the bundled example config (one account, three regions, Chatbot)", () 
   });
 
   test("keeps state locally, one file per stack, and requires a Terraform that supports provider 6", () => {
-    expect(stack.terraform.backend).toEqual({ local: { path: "terraform.acme.tfstate" } });
+    // Beside cdktf.out, not inside it (stacks/state-location.ts).
+    expect(stack.terraform.backend).toEqual({ local: { path: "../../../state/acme.tfstate" } });
     expect(stack.terraform.required_version).toBe(">= 1.5.7");
   });
 
@@ -208,8 +210,8 @@ accounts:
   });
 
   test("each stack has its own state file", () => {
-    expect(out.stacks["acme-prod"].terraform.backend.local.path).toBe("terraform.acme-prod.tfstate");
-    expect(out.stacks["acme-dev"].terraform.backend.local.path).toBe("terraform.acme-dev.tfstate");
+    expect(out.stacks["acme-prod"].terraform.backend.local.path).toBe("../../../state/acme-prod.tfstate");
+    expect(out.stacks["acme-dev"].terraform.backend.local.path).toBe("../../../state/acme-dev.tfstate");
   });
 
   test("without chatbot, no Chatbot resources and no extra provider", () => {

@@ -17,6 +17,7 @@ const YAML = `
 project: acme
 homeRegion: eu-west-1
 regions: [eu-west-1, us-east-1, ap-northeast-1]
+notifications: { emails: [security@example.com] }
 awsConfig:
   managedRules: [ec2-no-amazon-key-pair, restricted-ssh, iam-root-access-key-check, access-keys-rotated]
   ruleParameters: { access-keys-rotated: { maxAccessKeyAge: 90 } }
@@ -299,7 +300,9 @@ describe("alert sources in a three-region stack", () => {
 describe("a changed trusted IP list", () => {
   test("moves the object, so GuardDuty reloads it", () => {
     const key = (ips: string) => {
-      const out = synthYaml(`project: acme\nhomeRegion: us-east-1\nregions: [us-east-1]\nguardduty: { trustedIps: [${ips}] }\n`);
+      const out = synthYaml(
+        `project: acme\nhomeRegion: us-east-1\nregions: [us-east-1]\nnotifications: { emails: [security@example.com] }\nguardduty: { trustedIps: [${ips}] }\n`,
+      );
       try {
         return only(out.stacks.acme, "aws_s3_object")[1].key;
       } finally {
@@ -313,7 +316,9 @@ describe("a changed trusted IP list", () => {
 
 describe("trusted IPs without an export", () => {
   test("the bucket holds the list but grants GuardDuty nothing and nothing expires", () => {
-    const out = synthYaml(`project: acme\nhomeRegion: us-east-1\nregions: [us-east-1]\nguardduty: { trustedIps: [203.0.113.10] }\n`);
+    const out = synthYaml(
+      `project: acme\nhomeRegion: us-east-1\nregions: [us-east-1]\nnotifications: { emails: [security@example.com] }\nguardduty: { trustedIps: [203.0.113.10] }\n`,
+    );
     try {
       const stack = out.stacks.acme;
       expect(resources(stack, "aws_guardduty_publishing_destination")).toEqual([]);
@@ -331,7 +336,9 @@ describe("trusted IPs without an export", () => {
 
 describe("without the new settings", () => {
   test("nothing of them is built", () => {
-    const out = synthYaml("project: acme\nhomeRegion: us-east-1\nregions: [us-east-1]\n");
+    const out = synthYaml(
+      "project: acme\nhomeRegion: us-east-1\nregions: [us-east-1]\nnotifications: { emails: [security@example.com] }\n",
+    );
     try {
       for (const type of [
         "aws_config_config_rule",
@@ -355,6 +362,7 @@ describe("adopting an existing recorder", () => {
 project: acme
 homeRegion: eu-west-1
 regions: [eu-west-1, us-east-1]
+notifications: { emails: [security@example.com] }
 awsConfig: { managedRules: [restricted-ssh], createRecorder: true, adoptRecorderIn: [us-east-1] }
 `);
     try {
@@ -383,6 +391,7 @@ describe("an adopted detector", () => {
 project: acme
 homeRegion: us-east-1
 regions: [us-east-1, eu-west-1]
+notifications: { emails: [security@example.com] }
 guardduty:
   existingDetectors: { default: { eu-west-1: 0123456789abcdef0123456789abcdef } }
   export: {}

@@ -53,7 +53,7 @@ describe("state backends", () => {
   test("local is the default", () => {
     const out = synthYaml(MULTI);
     try {
-      expect(out.stacks["acme-prod"].terraform.backend).toEqual({ local: { path: "terraform.acme-prod.tfstate" } });
+      expect(out.stacks["acme-prod"].terraform.backend).toEqual({ local: { path: "../../../state/acme-prod.tfstate" } });
     } finally {
       out.cleanup();
     }

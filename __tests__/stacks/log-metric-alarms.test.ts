@@ -8,6 +8,7 @@ const YAML = `
 project: acme
 homeRegion: us-east-1
 regions: [us-east-1, eu-west-1]
+notifications: { emails: [security@example.com] }
 cloudtrail:
   logGroup: { name: aws-cloudtrail-logs, region: eu-west-1 }
   consoleLogin: { allowedIps: ["203.0.113.10", "198.51.100.*", "192.0.2.0/24"] }
@@ -93,6 +94,7 @@ describe("with createTrail: true", () => {
 project: acme
 homeRegion: eu-west-1
 regions: [us-east-1, eu-west-1]
+notifications: { emails: [security@example.com] }
 cloudtrail: { createTrail: true, consoleLogin: { allowedIps: ["203.0.113.10"] } }
 `),
     );

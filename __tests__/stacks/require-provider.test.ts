@@ -6,7 +6,9 @@ import { parseConfig } from "../../config/load";
 import { AccountStack } from "../../stacks/account-stack";
 import { buildApp } from "../../stacks/app";
 
-const CONFIG = parseConfig("project: acme\nhomeRegion: us-east-1\nregions: [us-east-1]\n");
+const CONFIG = parseConfig(
+  "project: acme\nhomeRegion: us-east-1\nregions: [us-east-1]\nnotifications: { emails: [security@example.com] }\n",
+);
 
 describe("every AWS resource names its provider", () => {
   let outdir: string;

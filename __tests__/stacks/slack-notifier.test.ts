@@ -134,7 +134,7 @@ test("reservedConcurrency: false reserves nothing (for accounts with the minimum
 });
 
 test("without notifications.slack there is no notifier", () => {
-  const out = synthYaml("project: acme\nhomeRegion: us-east-1\nregions: [us-east-1]\n");
+  const out = synthYaml("project: acme\nhomeRegion: us-east-1\nregions: [us-east-1]\nnotifications: { emails: [security@example.com] }\n");
   try {
     expect(resources(out.stacks.acme, "aws_lambda_function")).toHaveLength(0);
   } finally {

@@ -12,7 +12,7 @@ import { resources, synthYaml, type TfJson } from "../helpers/synth";
 const EVENTS = join(__dirname, "..", "fixtures", "events");
 const read = (dir: string, file: string) => JSON.parse(readFileSync(join(EVENTS, dir, file), "utf8"));
 
-const BASE = "project: acme\nhomeRegion: us-east-1\nregions: [us-east-1]\n";
+const BASE = "project: acme\nhomeRegion: us-east-1\nregions: [us-east-1]\nnotifications: { emails: [security@example.com] }\n";
 
 /** The event pattern of the one EventBridge rule whose name ends with `suffix`. */
 function patternOf(stack: TfJson, suffix: string): object {

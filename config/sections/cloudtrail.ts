@@ -52,7 +52,8 @@ export const cloudtrail = z
       if (ct && typeof ct === "object") {
         if (ct.logGroup && ct.createTrail === true)
           issue(["createTrail"], "use either logGroup (an existing trail's log group) or createTrail: true, not both");
-        if (!ct.logGroup && ct.createTrail !== true)
+        // A createTrail that is not a boolean has its own problem already.
+        if (!ct.logGroup && (ct.createTrail === false || ct.createTrail === undefined))
           issue(["logGroup"], "name the log group of an existing multi-region trail (logGroup: { name: ... }) or set createTrail: true");
       }
     },

@@ -4,6 +4,7 @@
  */
 import { z } from "zod";
 import { SEVERITY_WORDS } from "../../detection/severity";
+import { unknownRegionMessage } from "../region-messages";
 import { KNOWN_REGIONS } from "../regions";
 
 /** Project and account names: part of stack and AWS names. */
@@ -12,10 +13,7 @@ export const ROLE_ARN = /^arn:(aws|aws-cn|aws-us-gov):iam::(\d{12}):role\/[\w+=,
 const ACCOUNT_ID = /^\d{12}$/;
 const SSM_NAME = /^\/[a-zA-Z0-9_.\-\/]{1,1010}$/;
 
-export const region = z.string().refine((r) => KNOWN_REGIONS.has(r), {
-  error: (issue) =>
-    `"${String(issue.input)}" is not an AWS region name; use a code like us-east-1 or eu-west-1 (regions: all means the 17 default regions)`,
-});
+export const region = z.string().refine((r) => KNOWN_REGIONS.has(r), { error: (issue) => unknownRegionMessage(issue.input) });
 
 const SEVERITY_FIX = "use LOW, MEDIUM, HIGH or CRITICAL, or a number from 1 to 10";
 export const severity = z.union([z.enum(SEVERITY_WORDS), z.number().min(1, { error: SEVERITY_FIX }).max(10, { error: SEVERITY_FIX })], {

@@ -19,6 +19,7 @@ import type { AwsProvider } from "@cdktf/provider-aws/lib/provider";
 import { SnsTopicSubscription } from "@cdktf/provider-aws/lib/sns-topic-subscription";
 import { SqsQueue } from "@cdktf/provider-aws/lib/sqs-queue";
 import { names } from "../../config/names";
+import { snsToLambda } from "../../config/regions";
 import { severityFloor, type SeverityWord } from "../../detection/severity";
 import { notifierEnvironment, type WebhookRoute } from "../../lambda-src/contract";
 import { bundleNotifier, NOTIFIER_HANDLER } from "../notifier/bundle";
@@ -137,13 +138,17 @@ export class SlackNotifier extends Construct {
     });
 
     for (const t of props.topics) {
+      // A topic in an opt-in region invokes through its regional SNS principal; the config refuses
+      // the pairs AWS cannot deliver at all (config/regions.ts snsToLambda).
+      const delivery = snsToLambda(t.region, region);
+      if ("unsupported" in delivery) throw new Error(`internal: ${delivery.unsupported}`);
       // One permission per topic, scoped by its ARN: no other topic can invoke the function.
       new LambdaPermission(this, `invoke-${t.region}`, {
         provider,
         statementId: `sns-${t.region}`,
         action: "lambda:InvokeFunction",
         functionName: this.function.functionName,
-        principal: "sns.amazonaws.com",
+        principal: delivery.principal,
         sourceArn: t.alerts.topic.arn,
       });
       new SnsTopicSubscription(this, `subscription-${t.region}`, {

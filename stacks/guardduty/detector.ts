@@ -18,6 +18,7 @@ import { GuarddutyDetector } from "@cdktf/provider-aws/lib/guardduty-detector";
 import { GuarddutyDetectorFeature } from "@cdktf/provider-aws/lib/guardduty-detector-feature";
 import type { AwsProvider } from "@cdktf/provider-aws/lib/provider";
 import type { FindingPublishingFrequency, GuardDutyFeatures } from "../../config/schema";
+import { planAvailableIn } from "../../detection/guardduty-plans";
 
 /** What other constructs need from a region's detector, whoever owns it. */
 export interface IDetector {
@@ -93,6 +94,8 @@ export class GuardDutyDetector extends Construct implements IDetector {
     if (props.adoptDetectorId !== undefined) importWithoutBinaryCheck(this.detector, props.adoptDetectorId, provider);
     this.detectorId = this.detector.id;
     for (const [key, feature] of Object.entries(FEATURES) as [keyof GuardDutyFeatures, (typeof FEATURES)[keyof GuardDutyFeatures]][]) {
+      // A plan the region lacks cannot be set either way (detection/guardduty-plans.ts).
+      if (provider.region && !planAvailableIn(feature.name, provider.region)) continue;
       // Every plan is managed, on or off: deleting a feature resource does not turn the plan off
       // in AWS (the provider only forgets it), and GuardDuty turns most plans on in new detectors.
       // An adopted detector needs no import here: a feature resource's create is an
