@@ -14,8 +14,6 @@ import { firstDeployWarnings } from "./first-deploy-notes";
 import { formatPath } from "./path";
 import { inspectYaml } from "./yaml-hints";
 
-export { formatPath };
-
 export const DEFAULT_CONFIG_PATH = "threat-alerts.yaml";
 export const CONFIG_PATH_ENV = "THREAT_ALERTS_CONFIG";
 
