@@ -10,7 +10,7 @@ import { configSchema, type ParsedConfig } from "./schema";
 import { DEFAULT_REGIONS } from "./regions";
 import { AllowListError } from "../detection/console-allow-list";
 import { logAlarmSpecs, type LogAlarmSpec } from "../detection/log-alarms";
-import { firstDeployWarnings } from "./first-deploy-notes";
+import { firstDeployWarnings } from "./first-deploy-warnings";
 import { formatPath } from "./path";
 import { inspectYaml } from "./yaml-hints";
 
