@@ -180,6 +180,12 @@ describe("the config file in use", () => {
 describe("README", () => {
   const readme = readFileSync(join(__dirname, "..", "..", "README.md"), "utf8");
 
+  test("README and help name no file outside this repository, and help gives diff a stack name", () => {
+    const help = readFileSync(join(__dirname, "..", "..", "help"), "utf8");
+    for (const text of [readme, help]) expect(text).not.toMatch(/\.\.\/shared/);
+    expect(help).toMatch(/npx cdktf diff <stack>/);
+  });
+
   test("the reference config block under Configuration loads as copied", () => {
     const section = readme.split(/^## /m).find((s) => s.startsWith("Configuration\n"));
     const block = /```yaml\n([\s\S]*?)```/.exec(section ?? "")?.[1];
