@@ -2,7 +2,7 @@
 import tseslint from "typescript-eslint";
 
 export default tseslint.config(
-  { ignores: ["node_modules/", "cdktf.out/", "coverage/", ".gen/"] },
+  { ignores: ["node_modules/", "cdktf.out/", "cdktf.out.partial-*/", "coverage/", ".gen/"] },
   ...tseslint.configs.recommended,
   {
     rules: {

@@ -40,6 +40,15 @@ export const names = {
   /** GuardDuty filter names are 3-64 characters: checked per entry by the guardduty section. */
   suppressionFilter: (p: string, name: string) => `${p}-${name}`,
   trustedIpSet: (p: string) => `${p}-trusted-ips`,
+  /** Where alarms about undelivered alerts go; a topic with its own key (constructs/health-topic.ts). */
+  healthTopic: (p: string) => `${p}-alerts-health`,
+  healthKeyAlias: (p: string) => `alias/${p}-alerts-health`,
+  /** An EventBridge rule's dead-letter queue (rule names are at most 64 characters, so this fits 80). */
+  ruleDeadLetterQueue: (ruleName: string) => `${ruleName}-dlq`,
+  /** In every region with a topic the notifier subscribes to: SNS redrives there. */
+  notifierDeadLetterQueue: (p: string) => `${p}-slack-notifier-dlq`,
+  /** AWS Chatbot writes to this group in us-east-1 and would create it never-expiring. */
+  chatbotLogGroup: (p: string): string => `/aws/chatbot/${names.chatbotConfiguration(p)}`,
 } as const;
 
 /** https://docs.aws.amazon.com/general/latest/gr/aws_service_limits.html (per-service quotas pages). */
@@ -51,6 +60,9 @@ export const NAME_RULES: readonly NameRule[] = [
   { what: "IAM role name", maxLength: 64, make: names.chatbotRole },
   { what: "Lambda function name", maxLength: 64, make: names.notifierFunction },
   { what: "SQS queue name", maxLength: 80, make: names.notifierFailureQueue },
+  { what: "SQS queue name", maxLength: 80, make: names.notifierDeadLetterQueue },
+  { what: "SQS queue name", maxLength: 80, make: (p) => names.ruleDeadLetterQueue(names.findingsRule(p)) },
+  { what: "SNS topic name", maxLength: 256, make: names.healthTopic },
   { what: "CloudTrail trail name", maxLength: 128, make: names.trail },
   { what: "S3 bucket name", maxLength: 63, make: (p) => names.trailBucket(p, "<account-id>") /* 12 characters, like an id */ },
   { what: "IAM role name", maxLength: 64, make: names.trailRole },

@@ -6,7 +6,8 @@
  * Sources (also in docs/cloudtrail-alarms.md):
  * - Security Hub CloudWatch.1-14: https://docs.aws.amazon.com/securityhub/latest/userguide/cloudwatch-controls.html
  *   (patterns copied from the doc source at
- *   https://github.com/awsdocs/aws-security-hub-user-guide/blob/bda5bf7ddbdf498557b2ac6a538577528004e6d5/doc_source/cloudwatch-controls.md).
+ *   https://github.com/awsdocs/aws-security-hub-user-guide/blob/bda5bf7ddbdf498557b2ac6a538577528004e6d5/doc_source/cloudwatch-controls.md;
+ *   CloudWatch.4 and CloudWatch.13 from the current page, which guards them with `$.eventSource`).
  *   "This control fails if the exact metric filters prescribed by CIS are not used. Additional
  *   fields or terms cannot be added to the metric filters." So `strict` keeps them byte for byte.
  * - CIS 4.15 (AWS Organizations changes), CIS AWS Foundations Benchmark audit text as quoted in
@@ -131,11 +132,9 @@ const CATALOGUE = [
     control: "CloudWatch.4",
     description:
       "An IAM policy was created, changed, attached or detached. Check that the change was planned (who made it, through which pipeline); an unexpected grant of permissions is a common step after credential theft.",
-    strict: `{(${IAM_POLICY_EVENTS.map((e) => `$.eventName=${e}`).join(") || (")})}`,
-    // Security Hub's own remediation note: "The alarm does not check that the call was issued from IAM.
-    // Because of this, the alarm also is triggered when Auto Scaling calls DeletePolicy."
-    tuned: `{ ($.eventSource = "iam.amazonaws.com") && (${or("eventName", IAM_POLICY_EVENTS)}) }`,
-    tunedNote: "Tuned: only IAM's own API calls (Auto Scaling's DeletePolicy no longer counts).",
+    // The current Security Hub page guards the CIS list with `$.eventSource=iam.amazonaws.com`, so
+    // Auto Scaling's DeletePolicy no longer counts; strict is that pattern and tuned has nothing to add.
+    strict: `{($.eventSource=iam.amazonaws.com) && ((${IAM_POLICY_EVENTS.map((e) => `$.eventName=${e}`).join(") || (")}))}`,
   },
   {
     name: "CloudTrailChanges",
@@ -206,7 +205,9 @@ const CATALOGUE = [
     control: "CloudWatch.13",
     description:
       "A route or route table was created, replaced, disassociated or deleted. Check that traffic still flows through the expected path (no new route to an unknown gateway or peer).",
-    strict: `{($.eventName=CreateRoute) || ($.eventName=CreateRouteTable) || ($.eventName=ReplaceRoute) || ($.eventName=ReplaceRouteTableAssociation) || ($.eventName=DeleteRouteTable) || ($.eventName=DeleteRoute) || ($.eventName=DisassociateRouteTable)}`,
+    // Guarded by `$.eventSource=ec2.amazonaws.com` on the current Security Hub page (API Gateway v2
+    // has CreateRoute and DeleteRoute too).
+    strict: `{($.eventSource=ec2.amazonaws.com) && (($.eventName=CreateRoute) || ($.eventName=CreateRouteTable) || ($.eventName=ReplaceRoute) || ($.eventName=ReplaceRouteTableAssociation) || ($.eventName=DeleteRouteTable) || ($.eventName=DeleteRoute) || ($.eventName=DisassociateRouteTable))}`,
   },
   {
     name: "VpcChanges",

@@ -21,6 +21,8 @@ import { createRegionalProviders, providerFor } from "./providers";
 import { addAlertSources } from "./alert-sources";
 import { addStackOutputs } from "./stack-outputs";
 
+const CHATBOT_LOGS_REGION = "us-east-1";
+
 export interface AccountStackProps {
   /** The validated config: the stack maps it to its constructs' props (nothing below sees it). */
   readonly config: Config;
@@ -37,8 +39,9 @@ export class AccountStack extends TerraformStack {
     const chatbot = config.notifications.chatbot;
     const chatbotRegion = chatbot ? chatbotApiRegion(config.homeRegion) : undefined;
 
+    // Chatbot's log group is always in us-east-1 (constructs/chatbot-slack.ts).
     const providers = createRegionalProviders(this, {
-      regions: chatbotRegion ? [...config.regions, chatbotRegion] : config.regions,
+      regions: chatbotRegion ? [...config.regions, chatbotRegion, CHATBOT_LOGS_REGION] : config.regions,
       account,
       project: config.project,
     });
@@ -80,7 +83,10 @@ export class AccountStack extends TerraformStack {
         slackChannelId: chatbot.slackChannelId,
         guardrailPolicyArns: chatbot.guardrailPolicyArns,
         // Chatbot serves topics only in its supported regions; the config warns about the others.
-        topicArns: this.regional.filter((r) => CHATBOT_TOPIC_REGIONS.has(r.region)).map((r) => r.alerts.topic.arn),
+        topicArns: this.regional
+          .filter((r) => CHATBOT_TOPIC_REGIONS.has(r.region))
+          .flatMap((r) => [r.alerts.topic.arn, r.alerts.health.topic.arn]),
+        logsProvider: providerFor(providers, CHATBOT_LOGS_REGION),
       });
     }
 

@@ -23,6 +23,8 @@ const byName = (specs: readonly LogAlarmSpec[]) => new Map(specs.map((s) => [s.n
 // Copied by hand from the Security Hub control documentation ("Copy the following pattern and then
 // paste it into the Filter Pattern field"), doc source at
 // https://github.com/awsdocs/aws-security-hub-user-guide/blob/bda5bf7ddbdf498557b2ac6a538577528004e6d5/doc_source/cloudwatch-controls.md
+// CloudWatch.4 and CloudWatch.13 from the current page ("Security Hub CSPM controls for Amazon
+// CloudWatch"), which guards them with $.eventSource; the other twelve are unchanged there.
 // Each URL is the control's section of the published page.
 const HUB = "https://docs.aws.amazon.com/securityhub/latest/userguide/cloudwatch-controls.html";
 const SECURITY_HUB_PATTERNS: readonly [LogAlarmName, string, string, string][] = [
@@ -48,7 +50,7 @@ const SECURITY_HUB_PATTERNS: readonly [LogAlarmName, string, string, string][] =
     "IamPolicyChanges",
     "CloudWatch.4",
     `${HUB}#cloudwatch-4`,
-    `{($.eventName=DeleteGroupPolicy) || ($.eventName=DeleteRolePolicy) || ($.eventName=DeleteUserPolicy) || ($.eventName=PutGroupPolicy) || ($.eventName=PutRolePolicy) || ($.eventName=PutUserPolicy) || ($.eventName=CreatePolicy) || ($.eventName=DeletePolicy) || ($.eventName=CreatePolicyVersion) || ($.eventName=DeletePolicyVersion) || ($.eventName=AttachRolePolicy) || ($.eventName=DetachRolePolicy) || ($.eventName=AttachUserPolicy) || ($.eventName=DetachUserPolicy) || ($.eventName=AttachGroupPolicy) || ($.eventName=DetachGroupPolicy)}`,
+    `{($.eventSource=iam.amazonaws.com) && (($.eventName=DeleteGroupPolicy) || ($.eventName=DeleteRolePolicy) || ($.eventName=DeleteUserPolicy) || ($.eventName=PutGroupPolicy) || ($.eventName=PutRolePolicy) || ($.eventName=PutUserPolicy) || ($.eventName=CreatePolicy) || ($.eventName=DeletePolicy) || ($.eventName=CreatePolicyVersion) || ($.eventName=DeletePolicyVersion) || ($.eventName=AttachRolePolicy) || ($.eventName=DetachRolePolicy) || ($.eventName=AttachUserPolicy) || ($.eventName=DetachUserPolicy) || ($.eventName=AttachGroupPolicy) || ($.eventName=DetachGroupPolicy))}`,
   ],
   [
     "CloudTrailChanges",
@@ -102,7 +104,7 @@ const SECURITY_HUB_PATTERNS: readonly [LogAlarmName, string, string, string][] =
     "RouteTableChanges",
     "CloudWatch.13",
     `${HUB}#cloudwatch-13`,
-    `{($.eventName=CreateRoute) || ($.eventName=CreateRouteTable) || ($.eventName=ReplaceRoute) || ($.eventName=ReplaceRouteTableAssociation) || ($.eventName=DeleteRouteTable) || ($.eventName=DeleteRoute) || ($.eventName=DisassociateRouteTable)}`,
+    `{($.eventSource=ec2.amazonaws.com) && (($.eventName=CreateRoute) || ($.eventName=CreateRouteTable) || ($.eventName=ReplaceRoute) || ($.eventName=ReplaceRouteTableAssociation) || ($.eventName=DeleteRouteTable) || ($.eventName=DeleteRoute) || ($.eventName=DisassociateRouteTable))}`,
   ],
   [
     "VpcChanges",
@@ -153,7 +155,14 @@ const EC2_UNAUTHORIZED = derived(DENIED_BY_USER, {
   eventName: "RunInstances",
   errorCode: "Client.UnauthorizedOperation",
 });
-const IAM_PUT_ROLE_POLICY = derived(DENIED_BY_USER, { eventName: "PutRolePolicy", errorCode: undefined });
+const IAM_PUT_ROLE_POLICY = derived(DENIED_BY_USER, { eventSource: "iam.amazonaws.com", eventName: "PutRolePolicy", errorCode: undefined });
+const EC2_CREATE_ROUTE = derived(DENIED_BY_USER, { eventSource: "ec2.amazonaws.com", eventName: "CreateRoute", errorCode: undefined });
+// API Gateway v2 has a CreateRoute of its own: the reason CloudWatch.13 is guarded by eventSource.
+const APIGW_CREATE_ROUTE = derived(DENIED_BY_USER, {
+  eventSource: "apigateway.amazonaws.com",
+  eventName: "CreateRoute",
+  errorCode: undefined,
+});
 const AUTOSCALING_DELETE_POLICY = derived(DENIED_BY_USER, {
   eventSource: "autoscaling.amazonaws.com",
   eventName: "DeletePolicy",
@@ -187,6 +196,8 @@ const ALL_RECORDS = {
   EC2_UNAUTHORIZED,
   IAM_PUT_ROLE_POLICY,
   AUTOSCALING_DELETE_POLICY,
+  EC2_CREATE_ROUTE,
+  APIGW_CREATE_ROUTE,
   ORG_CREATE_ACCOUNT,
   STOP_LOGGING,
 } as const;
@@ -280,8 +291,10 @@ describe("strict CIS alarms (cisAlarms: strict, the default)", () => {
     ["DENIED_HEAD_BUCKET", ["UnauthorizedApiCalls"]],
     ["EC2_UNAUTHORIZED", ["UnauthorizedApiCalls"]],
     ["IAM_PUT_ROLE_POLICY", ["IamPolicyChanges"]],
-    // Security Hub's note: "the alarm also is triggered when Auto Scaling calls DeletePolicy".
-    ["AUTOSCALING_DELETE_POLICY", ["IamPolicyChanges"]],
+    // The current CloudWatch.4 pattern is guarded by eventSource: Auto Scaling's DeletePolicy is not IAM's.
+    ["AUTOSCALING_DELETE_POLICY", []],
+    ["EC2_CREATE_ROUTE", ["RouteTableChanges"]],
+    ["APIGW_CREATE_ROUTE", []],
     ["ORG_CREATE_ACCOUNT", ["OrganizationsChanges"]],
     ["STOP_LOGGING", ["CloudTrailChanges"]],
   ])("%s triggers %j", (name, expected) => {
@@ -315,6 +328,8 @@ describe("tuned CIS alarms", () => {
     ["EC2_UNAUTHORIZED", ["UnauthorizedApiCalls"]],
     ["IAM_PUT_ROLE_POLICY", ["IamPolicyChanges"]],
     ["AUTOSCALING_DELETE_POLICY", []],
+    ["EC2_CREATE_ROUTE", ["RouteTableChanges"]],
+    ["APIGW_CREATE_ROUTE", []],
     ["ORG_CREATE_ACCOUNT", ["OrganizationsChanges"]],
     ["STOP_LOGGING", ["CloudTrailChanges"]],
   ])("%s triggers %j", (name, expected) => {
@@ -346,14 +361,14 @@ describe("tuned CIS alarms", () => {
     expect(specs.every((s) => s.periodSec === 300 && s.evaluationPeriods === 1)).toBe(true);
   });
 
-  it("changes exactly the four patterns it documents and warns that Security Hub fails those controls", () => {
+  it("changes exactly the three patterns it documents and warns that Security Hub fails those controls", () => {
     const strict = byName(logAlarmSpecs(cloudtrail({})).specs);
     const changed = specs.filter((s) => s.filterPattern !== strict.get(s.name)!.filterPattern).map((s) => s.control);
-    expect(changed).toEqual(["CloudWatch.2", "CloudWatch.3", "CloudWatch.4", "CloudWatch.6"]);
+    // CloudWatch.4's strict pattern is now guarded by eventSource itself: tuned keeps it, so it passes.
+    expect(changed).toEqual(["CloudWatch.2", "CloudWatch.3", "CloudWatch.6"]);
     expect(warnings).toHaveLength(1);
-    expect(warnings[0]).toMatch(
-      /CloudWatch\.2 \(UnauthorizedApiCalls\), CloudWatch\.3 .*CloudWatch\.4 .*CloudWatch\.6 .*FAILED.*cisAlarms: strict/,
-    );
+    expect(warnings[0]).toMatch(/CloudWatch\.2 \(UnauthorizedApiCalls\), CloudWatch\.3 .*CloudWatch\.6 .*FAILED.*cisAlarms: strict/);
+    expect(warnings[0]).not.toMatch(/CloudWatch\.4/);
     for (const s of specs.filter((x) => changed.includes(x.control))) expect(s.description).toMatch(/Tuned:/);
   });
 });

@@ -1,12 +1,13 @@
 /**
  * Synthesizes a config the way `cdktf synth` does (App.synth with validations and error
- * annotations enforced, unlike Testing.synth) into a temp dir, and reads the stacks back.
+ * annotations enforced, unlike Testing.synth, then the rule pack) into a temp dir, and reads the
+ * stacks back.
  */
 import { mkdtempSync, readdirSync, readFileSync, rmSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { parseConfig, type Config } from "../../config/load";
-import { buildApp } from "../../stacks/app";
+import { synthChecked } from "../../stacks/checked-synth";
 
 export type TfJson = {
   terraform: Record<string, any>;
@@ -37,7 +38,7 @@ export function synthYaml(yaml: string, outdir?: string): Synthesized {
 }
 
 export function synthConfig(config: Config, outdir = mkdtempSync(join(tmpdir(), "threat-alerts-synth-"))): Synthesized {
-  buildApp(config, { outdir }).synth();
+  synthChecked(config, { outdir });
   const stacks: Record<string, TfJson> = {};
   const raw: Record<string, string> = {};
   for (const name of readdirSync(join(outdir, "stacks")).sort()) {

@@ -1,6 +1,7 @@
 import { readFileSync } from "node:fs";
 import { join } from "node:path";
 import { alarmHasAction } from "../../stacks/rules/alarm-has-action";
+import { eventBridgeTargetDlq } from "../../stacks/rules/eventbridge-target-dlq";
 import { iamNoWildcardAdmin } from "../../stacks/rules/iam-no-wildcard-admin";
 import { checkRules, RULES } from "../../stacks/rules";
 import { kmsKeyRotation } from "../../stacks/rules/kms-key-rotation";
@@ -8,7 +9,9 @@ import { logGroupRetention } from "../../stacks/rules/log-group-retention";
 import { noPlaintextSecrets } from "../../stacks/rules/no-plaintext-secrets";
 import type { Rule, TerraformJson } from "../../stacks/rules/rule";
 import { s3PublicAccessBlocked } from "../../stacks/rules/s3-public-access-blocked";
+import { snsLambdaRedrive } from "../../stacks/rules/sns-lambda-redrive";
 import { snsTopicCustomerKey } from "../../stacks/rules/sns-topic-customer-key";
+import { sqsQueueAlarm } from "../../stacks/rules/sqs-queue-alarm";
 import { sqsQueueEncrypted } from "../../stacks/rules/sqs-queue-encrypted";
 import { synthYaml } from "../helpers/synth";
 
@@ -82,6 +85,73 @@ const CASES: Array<[Rule, TerraformJson, TerraformJson]> = [
       resource: { aws_lambda_function: { f: { environment: { variables: { URL: "https://hooks.slack.com/services/T000/B000/XXXX" } } } } },
     },
     { resource: { aws_lambda_function: { f: { environment: { variables: { WEBHOOK_PARAMETER: "/threat-alerts/slack-webhook" } } } } } },
+  ],
+  [
+    eventBridgeTargetDlq,
+    // A dead-letter queue alone is not enough: the retry policy must be explicit too.
+    {
+      resource: {
+        aws_cloudwatch_event_target: { t: { arn: "${aws_sns_topic.t.arn}", dead_letter_config: { arn: "${aws_sqs_queue.q.arn}" } } },
+      },
+    },
+    {
+      resource: {
+        aws_cloudwatch_event_target: {
+          t: {
+            arn: "${aws_sns_topic.t.arn}",
+            dead_letter_config: { arn: "${aws_sqs_queue.q.arn}" },
+            retry_policy: { maximum_event_age_in_seconds: 86400, maximum_retry_attempts: 185 },
+          },
+        },
+      },
+    },
+  ],
+  [
+    snsLambdaRedrive,
+    { resource: { aws_sns_topic_subscription: { s: { protocol: "lambda", endpoint: "${aws_lambda_function.f.arn}" } } } },
+    {
+      resource: {
+        aws_sns_topic_subscription: {
+          s: {
+            protocol: "lambda",
+            endpoint: "${aws_lambda_function.f.arn}",
+            redrive_policy: '${jsonencode({"deadLetterTargetArn" = aws_sqs_queue.q.arn})}',
+          },
+          // Email subscriptions are not this rule's business.
+          e: { protocol: "email", endpoint: "security@example.com" },
+        },
+      },
+    },
+  ],
+  [
+    sqsQueueAlarm,
+    // An alarm on another queue, or on another metric of this one, does not count.
+    {
+      resource: {
+        aws_sqs_queue: { q: { name: "q" }, r: { name: "r" } },
+        aws_cloudwatch_metric_alarm: {
+          a: {
+            namespace: "AWS/SQS",
+            metric_name: "ApproximateNumberOfMessagesVisible",
+            dimensions: { QueueName: "${aws_sqs_queue.r.name}" },
+          },
+          b: { namespace: "AWS/SQS", metric_name: "NumberOfMessagesSent", dimensions: { QueueName: "${aws_sqs_queue.q.name}" } },
+        },
+      },
+    },
+    {
+      resource: {
+        aws_sqs_queue: { q: { name: "q" }, r: { name: "r" } },
+        aws_cloudwatch_metric_alarm: {
+          a: {
+            namespace: "AWS/SQS",
+            metric_name: "ApproximateNumberOfMessagesVisible",
+            dimensions: { QueueName: "${aws_sqs_queue.q.name}" },
+          },
+          b: { namespace: "AWS/SQS", metric_name: "ApproximateNumberOfMessagesVisible", dimensions: { QueueName: "r" } },
+        },
+      },
+    },
   ],
 ];
 

@@ -50,14 +50,19 @@ describe("the bundled example config (one account, three regions, Chatbot)", () 
     }
   });
 
+  /** The alert topics (not the delivery-health topics, which have their own tests). */
+  const alertTopics = () => resources(stack, "aws_sns_topic").filter(([, t]) => t.name === "acme-alerts");
+  const isAlertTopicRef = (ref: string) => referenced(stack, ref)[1].name === "acme-alerts";
+
   test.each([
     ["aws_guardduty_detector", 1],
     ["aws_cloudwatch_event_rule", 1],
     ["aws_cloudwatch_event_target", 1],
-    ["aws_sns_topic", 1],
-    ["aws_sns_topic_policy", 1],
-    ["aws_kms_key", 1],
-    ["aws_kms_alias", 1],
+    // The alert topic and the delivery-health topic, each with its own key.
+    ["aws_sns_topic", 2],
+    ["aws_sns_topic_policy", 2],
+    ["aws_kms_key", 2],
+    ["aws_kms_alias", 2],
     ["aws_guardduty_detector_feature", 6],
   ])("puts %s in every region (%i each)", (type, perRegion) => {
     expect(countByProvider(stack, type)).toEqual(Object.fromEntries(aliases.map((a) => [a, perRegion])));
@@ -106,7 +111,8 @@ describe("the bundled example config (one account, three regions, Chatbot)", () 
   });
 
   test("the key policy lets the account administer it, EventBridge use it, and CloudWatch use it for this account only", () => {
-    for (const [, key] of resources(stack, "aws_kms_key")) {
+    expect(alertTopics()).toHaveLength(3);
+    for (const [, key] of alertTopics().map(([, t]) => referenced(stack, t.kms_master_key_id))) {
       const doc = policyDocument(stack, key.policy);
       const admin = doc.statement.find((s: any) => s.sid === "AccountAdministersKey");
       expect(admin.principals).toEqual([{ type: "AWS", identifiers: [`arn:${partition}:iam::${accountId}:root`] }]);
@@ -124,7 +130,9 @@ describe("the bundled example config (one account, three regions, Chatbot)", () 
   });
 
   test("the topic policy admits only this stack's rule in that region and this account's alarms", () => {
-    for (const [, attachment] of resources(stack, "aws_sns_topic_policy")) {
+    const attachments = resources(stack, "aws_sns_topic_policy").filter(([, a]) => isAlertTopicRef(a.arn));
+    expect(attachments).toHaveLength(3);
+    for (const [, attachment] of attachments) {
       const doc = policyDocument(stack, attachment.policy);
       const events = doc.statement.find((s: any) => s.sid === "StackEventRulesPublish");
       expect(events.principals).toEqual([{ type: "Service", identifiers: ["events.amazonaws.com"] }]);
@@ -144,9 +152,15 @@ describe("the bundled example config (one account, three regions, Chatbot)", () 
     for (const raw of Object.values(out.raw)) expect(raw).not.toMatch(/arn:aws:/);
   });
 
-  test("subscribes each email address in each region", () => {
+  test("subscribes each email address in each region, to the alert and to the delivery-health topic", () => {
     const emails = resources(stack, "aws_sns_topic_subscription").filter(([, s]) => s.protocol === "email");
-    expect(emails.map(([, s]) => [s.provider, s.endpoint]).sort()).toEqual(aliases.map((a) => [a, "security@example.com"]).sort());
+    expect(
+      emails
+        .filter(([, s]) => isAlertTopicRef(s.topic_arn))
+        .map(([, s]) => [s.provider, s.endpoint])
+        .sort(),
+    ).toEqual(aliases.map((a) => [a, "security@example.com"]).sort());
+    expect(emails).toHaveLength(2 * aliases.length);
     for (const [, sub] of emails) expect(referenced(stack, sub.topic_arn)[1].provider).toBe(sub.provider);
   });
 
@@ -154,8 +168,12 @@ describe("the bundled example config (one account, three regions, Chatbot)", () 
     const [[, channel]] = resources(stack, "aws_chatbot_slack_channel_configuration");
     expect(channel.provider).toBe("aws.us_east_2");
     expect(channel).toMatchObject({ slack_team_id: "T0123ABCD", slack_channel_id: "C0123ABCD", configuration_name: "acme-alerts" });
-    const topics = channel.sns_topic_arns.map((ref: string) => referenced(stack, ref)[1].provider).sort();
-    expect(topics).toEqual([...aliases].sort());
+    const topics = channel.sns_topic_arns.map((ref: string) => referenced(stack, ref)[1]);
+    expect(topics.map((t: any) => t.provider).sort()).toEqual([...aliases, ...aliases].sort());
+    expect(topics.map((t: any) => t.name).sort()).toEqual([
+      ...regions.map(() => "acme-alerts"),
+      ...regions.map(() => "acme-alerts-health"),
+    ]);
     expect(channel.guardrail_policy_arns).toEqual([`arn:${partition}:iam::aws:policy/CloudWatchReadOnlyAccess`]);
     const [, role] = referenced(stack, channel.iam_role_arn);
     const trust = policyDocument(stack, role.assume_role_policy);

@@ -4,6 +4,10 @@ import { checkRules } from "../../stacks/rules";
 import { checkAgainstSchema } from "../helpers/schema-check";
 import { referenced, resources, synthConfig, type Synthesized, type TfJson } from "../helpers/synth";
 
+/** The CloudTrail alarms (the delivery alarms of the alert path are tested in delivery.test.ts). */
+const logAlarms = (stack: TfJson) =>
+  resources(stack, "aws_cloudwatch_metric_alarm").filter(([, a]) => a.namespace === LOG_METRICS_NAMESPACE);
+
 const YAML = `
 project: acme
 homeRegion: us-east-1
@@ -27,7 +31,7 @@ describe("CloudTrail metric-filter alarms on an existing trail's log group", () 
 
   test("build one metric filter and one alarm per enabled alarm, in the log group's region", () => {
     const filters = resources(stack, "aws_cloudwatch_log_metric_filter").map(([, f]) => f);
-    const alarms = resources(stack, "aws_cloudwatch_metric_alarm").map(([, a]) => a);
+    const alarms = logAlarms(stack).map(([, a]) => a);
     // 14 CIS CloudWatch controls + CIS 4.15 + the allow-list alarm, less VpcChanges.
     expect(filters).toHaveLength(15);
     expect(alarms).toHaveLength(15);
@@ -38,7 +42,7 @@ describe("CloudTrail metric-filter alarms on an existing trail's log group", () 
 
   test("each filter carries its spec's exact pattern and metric, and each alarm its meaning", () => {
     const filters = Object.fromEntries(resources(stack, "aws_cloudwatch_log_metric_filter").map(([, f]) => [f.name, f]));
-    const alarms = Object.fromEntries(resources(stack, "aws_cloudwatch_metric_alarm").map(([, a]) => [a.alarm_name, a]));
+    const alarms = Object.fromEntries(logAlarms(stack).map(([, a]) => [a.alarm_name, a]));
     for (const spec of config.logAlarms!.specs) {
       const name = `acme-${spec.name}`;
       expect(filters[name].pattern).toBe(spec.filterPattern);
@@ -58,7 +62,8 @@ describe("CloudTrail metric-filter alarms on an existing trail's log group", () 
   });
 
   test("alarms publish to the log group region's alert topic", () => {
-    for (const [, a] of resources(stack, "aws_cloudwatch_metric_alarm")) {
+    expect(logAlarms(stack)).toHaveLength(15);
+    for (const [, a] of logAlarms(stack)) {
       expect(a.alarm_actions).toHaveLength(1);
       const [, topic] = referenced(stack, a.alarm_actions[0]);
       expect(topic.provider).toBe("aws.eu_west_1");
@@ -79,7 +84,7 @@ describe("CloudTrail metric-filter alarms on an existing trail's log group", () 
 test("cisAlarms: off and no consoleLogin builds no alarms", () => {
   const out = synthConfig(parseConfig(YAML.replace(/  consoleLogin.*\n/, "").replace("  alarms:", "  cisAlarms: off\n  alarms:")));
   try {
-    expect(resources(out.stacks.acme, "aws_cloudwatch_metric_alarm")).toHaveLength(0);
+    expect(logAlarms(out.stacks.acme)).toHaveLength(0);
   } finally {
     out.cleanup();
   }
@@ -107,11 +112,12 @@ cloudtrail: { createTrail: true, consoleLogin: { allowedIps: ["203.0.113.10"] } 
     expect(trails).toHaveLength(1);
     expect(trails[0]).toMatchObject({ provider: "aws.eu_west_1", is_multi_region_trail: true, enable_log_file_validation: true });
     const [logGroupName] = resources(stack, "aws_cloudwatch_log_group").map(([name]) => name);
+    expect(resources(stack, "aws_cloudwatch_log_group")).toHaveLength(1);
     for (const [, f] of resources(stack, "aws_cloudwatch_log_metric_filter")) {
       expect(f.log_group_name).toBe(`\${aws_cloudwatch_log_group.${logGroupName}.name}`);
       expect(f.provider).toBe("aws.eu_west_1");
     }
-    expect(resources(stack, "aws_cloudwatch_metric_alarm")).toHaveLength(16);
+    expect(logAlarms(stack)).toHaveLength(16);
   });
 
   test("the stack matches the provider schema and passes the rule pack", () => {

@@ -69,29 +69,32 @@ describe("the Slack notifier in a stack", () => {
     expect(zip.length).toBeLessThan(50 * 1024);
   });
 
-  test("each regional topic may invoke it (by source ARN) and subscribes it from its own region", () => {
+  test("each regional alert and delivery-health topic may invoke it (by source ARN) and subscribes it from its own region", () => {
     const permissions = resources(stack, "aws_lambda_permission").map(([, p]) => p);
-    expect(permissions).toHaveLength(3);
-    const topicRegions = permissions.map((p) => {
+    expect(permissions).toHaveLength(6);
+    const topics = permissions.map((p) => {
       expect(p).toMatchObject({ provider: "aws.eu_west_1", action: "lambda:InvokeFunction", principal: "sns.amazonaws.com" });
-      return referenced(stack, p.source_arn)[1].provider;
+      const [, topic] = referenced(stack, p.source_arn);
+      return `${topic.provider} ${topic.name}`;
     });
-    expect(topicRegions.sort()).toEqual(["aws.ap_northeast_1", "aws.eu_west_1", "aws.us_east_1"]);
+    expect(topics.sort()).toEqual(
+      ["aws.ap_northeast_1", "aws.eu_west_1", "aws.us_east_1"].flatMap((r) => [`${r} acme-alerts`, `${r} acme-alerts-health`]).sort(),
+    );
     const subs = resources(stack, "aws_sns_topic_subscription").map(([, s]) => s);
-    expect(subs).toHaveLength(3);
+    expect(subs).toHaveLength(6);
     for (const s of subs) {
       expect(s.protocol).toBe("lambda");
       expect(referenced(stack, s.topic_arn)[1].provider).toBe(s.provider);
       expect(referenced(stack, s.endpoint)[0]).toBe(resources(stack, "aws_lambda_function")[0][0]);
     }
     expect(countByProvider(stack, "aws_sns_topic_subscription")).toEqual({
-      "aws.us_east_1": 1,
-      "aws.eu_west_1": 1,
-      "aws.ap_northeast_1": 1,
+      "aws.us_east_1": 2,
+      "aws.eu_west_1": 2,
+      "aws.ap_northeast_1": 2,
     });
   });
 
-  test("may read exactly its webhook parameters, decrypting only through SSM", () => {
+  test("may read exactly its webhook parameters, decrypting only those through SSM", () => {
     const [, attached] = resources(stack, "aws_iam_role_policy").find(([, p]) => p.name === "notifier")!;
     const doc = policyDocument(stack, attached.policy);
     const ssm = doc.statement.find((s: any) => s.sid === "ReadWebhookParameters");
@@ -102,7 +105,11 @@ describe("the Slack notifier in a stack", () => {
     );
     expect(ssm.resources[1]).toMatch(/:parameter\/threat-alerts\/slack-webhook-oncall$/);
     const kms = doc.statement.find((s: any) => s.sid === "DecryptWebhookViaSsm");
-    expect(kms.condition).toEqual([{ test: "StringEquals", variable: "kms:ViaService", values: ["ssm.eu-west-1.amazonaws.com"] }]);
+    expect(kms.condition).toEqual([
+      { test: "StringEquals", variable: "kms:ViaService", values: ["ssm.eu-west-1.amazonaws.com"] },
+      // SSM encrypts each SecureString with its parameter ARN as encryption context.
+      { test: "StringEquals", variable: "kms:EncryptionContext:PARAMETER_ARN", values: ssm.resources },
+    ]);
     expect(JSON.stringify(doc)).not.toMatch(/"ssm:\*"|"kms:\*"/);
   });
 
@@ -113,14 +120,18 @@ describe("the Slack notifier in a stack", () => {
     expect(invoke.maximum_retry_attempts).toBe(2);
   });
 
-  test("alarms on its errors and on waiting failures go to the home region's alert topic", () => {
-    const alarms = resources(stack, "aws_cloudwatch_metric_alarm").map(([, a]) => a);
-    expect(alarms.map((a) => a.metric_name).sort()).toEqual(["ApproximateNumberOfMessagesVisible", "Errors"]);
+  test("alarms on its errors and on waiting failures go to the home region's delivery-health topic", () => {
+    const alarms = resources(stack, "aws_cloudwatch_metric_alarm")
+      .map(([, a]) => a)
+      .filter((a) => ["acme-slack-notifier-errors", "acme-slack-notifier-failures-waiting"].includes(a.alarm_name));
+    expect(alarms).toHaveLength(2);
     for (const a of alarms) {
       expect(a.provider).toBe("aws.eu_west_1");
       expect(a.alarm_actions).toHaveLength(1);
-      expect(referenced(stack, a.alarm_actions[0])[1].provider).toBe("aws.eu_west_1");
+      expect(referenced(stack, a.alarm_actions[0])[1]).toMatchObject({ provider: "aws.eu_west_1", name: "acme-alerts-health" });
     }
+    const waiting = alarms.find((a) => a.alarm_name === "acme-slack-notifier-failures-waiting")!;
+    expect(waiting.alarm_description).toContain("npm run replay -- --queue acme-slack-notifier-failures --region eu-west-1");
   });
 });
 

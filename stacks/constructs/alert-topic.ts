@@ -18,6 +18,7 @@ import { SnsTopicSubscription } from "@cdktf/provider-aws/lib/sns-topic-subscrip
 import { names } from "../../config/names";
 import type { BaseProps } from "./base-props";
 import { CustomerKey } from "./customer-key";
+import { HealthTopic } from "./health-topic";
 
 export interface AlertTopicProps extends BaseProps {
   /** The provider's region, named in the key's description. */
@@ -29,11 +30,16 @@ export interface AlertTopicProps extends BaseProps {
 export class AlertTopic extends Construct {
   readonly topic: SnsTopic;
   readonly key: KmsKey;
+  /** Where alarms about undelivered alerts go: its own key and policy, the same subscribers. */
+  readonly health: HealthTopic;
+  /** The topic's region (alarm descriptions name it). */
+  readonly region: string;
   private readonly eventRuleArns: string[] = [];
 
   constructor(scope: Construct, id: string, props: AlertTopicProps) {
     super(scope, id);
     const { provider, region, account, project } = props;
+    this.region = region;
 
     this.key = new CustomerKey(this, "key", {
       provider,
@@ -119,6 +125,8 @@ export class AlertTopic extends Construct {
     for (const email of props.emails ?? []) {
       new SnsTopicSubscription(this, `email-${email}`, { provider, topicArn: this.topic.arn, protocol: "email", endpoint: email });
     }
+
+    this.health = new HealthTopic(this, "health", { provider, region, account, project, emails: props.emails });
   }
 
   /** Lets an EventBridge rule of this stack (same region) publish to the topic. */

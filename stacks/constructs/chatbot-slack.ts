@@ -7,6 +7,7 @@
  */
 import { Construct } from "constructs";
 import { ChatbotSlackChannelConfiguration } from "@cdktf/provider-aws/lib/chatbot-slack-channel-configuration";
+import { CloudwatchLogGroup } from "@cdktf/provider-aws/lib/cloudwatch-log-group";
 import type { IamRole } from "@cdktf/provider-aws/lib/iam-role";
 import type { AwsProvider } from "@cdktf/provider-aws/lib/provider";
 import { names } from "../../config/names";
@@ -24,7 +25,12 @@ export interface ChatbotSlackProps extends BaseProps {
   readonly topicArns: readonly string[];
   /** @default the AWS managed CloudWatchReadOnlyAccess policy */
   readonly guardrailPolicyArns?: readonly string[];
+  /** A us-east-1 provider: Chatbot writes its logs there, whichever region the configuration is in. */
+  readonly logsProvider: AwsProvider;
 }
+
+/** Chatbot logs only errors (loggingLevel ERROR); three months is plenty to debug a delivery. */
+const CHATBOT_LOG_RETENTION_DAYS = 90;
 
 export class ChatbotSlack extends Construct {
   readonly role: IamRole;
@@ -53,6 +59,15 @@ export class ChatbotSlack extends Construct {
       requireSourceAccount: false,
     }).role;
 
+    // Chatbot creates /aws/chatbot/<configuration name> in us-east-1 on first use, never expiring
+    // (aws-cdk-lib aws_chatbot README, "Log Group"). Created here first, it expires.
+    // https://docs.aws.amazon.com/cdk/api/v2/docs/aws-cdk-lib.aws_chatbot-readme.html
+    const logs = new CloudwatchLogGroup(this, "logs", {
+      provider: props.logsProvider,
+      name: names.chatbotLogGroup(project),
+      retentionInDays: CHATBOT_LOG_RETENTION_DAYS,
+    });
+
     this.configuration = new ChatbotSlackChannelConfiguration(this, "channel", {
       provider,
       configurationName: names.chatbotConfiguration(project),
@@ -62,6 +77,7 @@ export class ChatbotSlack extends Construct {
       snsTopicArns: [...props.topicArns],
       guardrailPolicyArns: guardrails,
       loggingLevel: "ERROR",
+      dependsOn: [logs],
     });
   }
 }

@@ -4,11 +4,14 @@
  * Terraform only grants read access to the parameter's ARN and passes its name, never its value.
  *
  * Failures are loud: Lambda retries asynchronous invocations, sends what still fails to an
- * encrypted SQS queue, and alarms on errors and on that queue feed the home region's alert topic,
- * so a broken notifier reaches email and Chatbot.
+ * encrypted SQS queue, and alarms on errors and on that queue feed the home region's delivery-health
+ * topic, so a broken notifier reaches email and Chatbot. Each subscription (to the alert topic and
+ * to the health topic of every region) redrives to a dead-letter queue in its own region, since
+ * "the Amazon SNS subscription and Amazon SQS queue must be under the same AWS account and Region":
+ * https://docs.aws.amazon.com/sns/latest/dg/sns-dead-letter-queues.html
  */
 import { Construct } from "constructs";
-import { AssetType, TerraformAsset } from "cdktf";
+import { AssetType, Fn, TerraformAsset } from "cdktf";
 import { CloudwatchLogGroup } from "@cdktf/provider-aws/lib/cloudwatch-log-group";
 import { CloudwatchMetricAlarm } from "@cdktf/provider-aws/lib/cloudwatch-metric-alarm";
 import type { IamRole } from "@cdktf/provider-aws/lib/iam-role";
@@ -23,8 +26,10 @@ import { snsToLambda } from "../../config/regions";
 import { severityFloor, type SeverityWord } from "../../detection/severity";
 import { notifierEnvironment, type WebhookRoute } from "../../lambda-src/contract";
 import { bundleNotifier, NOTIFIER_HANDLER } from "../notifier/bundle";
+import { replayCommand } from "../replay-command";
 import type { AlertTopic } from "./alert-topic";
 import type { BaseProps } from "./base-props";
+import { DeadLetterQueue } from "./dead-letter-queue";
 import { ServiceRole } from "./service-role";
 
 export interface NotifierTopic {
@@ -49,7 +54,7 @@ export interface SlackNotifierProps extends BaseProps {
   readonly accountNames?: Readonly<Record<string, string>>;
   /** Every regional alert topic to subscribe to. */
   readonly topics: readonly NotifierTopic[];
-  /** The home region's topic, for the notifier's own alarms. */
+  /** The home region's topic; its health topic gets the notifier's own alarms. */
   readonly alarmTopic: AlertTopic;
 }
 
@@ -60,6 +65,8 @@ export class SlackNotifier extends Construct {
   readonly function: LambdaFunction;
   readonly failures: SqsQueue;
   readonly role: IamRole;
+  /** Region -> the dead-letter queue its subscriptions redrive to. */
+  readonly deadLetters: ReadonlyMap<string, DeadLetterQueue>;
 
   constructor(scope: Construct, id: string, props: SlackNotifierProps) {
     super(scope, id);
@@ -70,6 +77,8 @@ export class SlackNotifier extends Construct {
       parameter: r.webhookParameter,
     }));
     const parameters = [props.webhookParameter, ...routes.map((r) => r.parameter)];
+    // A parameter named /a/b has the ARN ...:parameter/a/b.
+    const parameterArns = parameters.map((p) => account.arn("ssm", region, `parameter${p}`));
 
     this.failures = new SqsQueue(this, "failures", {
       provider,
@@ -92,15 +101,19 @@ export class SlackNotifier extends Construct {
         {
           sid: "ReadWebhookParameters",
           actions: ["ssm:GetParameter"],
-          // A parameter named /a/b has the ARN ...:parameter/a/b.
-          resources: parameters.map((p) => account.arn("ssm", region, `parameter${p}`)),
+          resources: parameterArns,
         },
         {
-          // SecureStrings are decrypted by SSM on the function's behalf, with whichever key they use.
+          // SecureStrings are decrypted by SSM on the function's behalf, with whichever key they use,
+          // and SSM passes the parameter's ARN as encryption context: only these parameters decrypt.
+          // https://docs.aws.amazon.com/kms/latest/developerguide/services-parameter-store.html
           sid: "DecryptWebhookViaSsm",
           actions: ["kms:Decrypt"],
           resources: [account.arn("kms", region, "key/*")],
-          condition: [{ test: "StringEquals", variable: "kms:ViaService", values: [`ssm.${region}.amazonaws.com`] }],
+          condition: [
+            { test: "StringEquals", variable: "kms:ViaService", values: [`ssm.${region}.amazonaws.com`] },
+            { test: "StringEquals", variable: "kms:EncryptionContext:PARAMETER_ARN", values: parameterArns },
+          ],
         },
         { sid: "OnFailureDestination", actions: ["sqs:SendMessage"], resources: [this.failures.arn] },
       ],
@@ -137,11 +150,24 @@ export class SlackNotifier extends Construct {
       destinationConfig: { onFailure: { destination: this.failures.arn } },
     });
 
+    const deadLetters = new Map<string, DeadLetterQueue>();
+    const dlqName = names.notifierDeadLetterQueue(project);
     for (const t of props.topics) {
       // A topic in an opt-in region invokes through its regional SNS principal; the config refuses
       // the pairs AWS cannot deliver at all (config/regions.ts snsToLambda).
       const delivery = snsToLambda(t.region, region);
       if ("unsupported" in delivery) throw new Error(`internal: ${delivery.unsupported}`);
+      const dlq = new DeadLetterQueue(this, `dlq-${t.region}`, {
+        provider: t.provider,
+        name: dlqName,
+        sender: "sns.amazonaws.com",
+        sourceArns: [t.alerts.topic.arn, t.alerts.health.topic.arn],
+        alarmDescription: `SNS could not deliver alerts of ${t.region} to the Slack notifier (${functionName}) and they wait in ${dlqName}: Slack is missing them (email and Chatbot got them). Check the function's permissions and logs, then replay: ${replayCommand(dlqName, t.region, functionName)}`,
+        alarmTopicArns: [t.alerts.health.topic.arn],
+      });
+      deadLetters.set(t.region, dlq);
+      const redrivePolicy = Fn.jsonencode({ deadLetterTargetArn: dlq.queue.arn });
+
       // One permission per topic, scoped by its ARN: no other topic can invoke the function.
       new LambdaPermission(this, `invoke-${t.region}`, {
         provider,
@@ -156,8 +182,26 @@ export class SlackNotifier extends Construct {
         topicArn: t.alerts.topic.arn,
         protocol: "lambda",
         endpoint: this.function.arn,
+        redrivePolicy,
+      });
+      // The health topic reaches Slack too, so a broken alert topic is heard where alerts are read.
+      new LambdaPermission(this, `invoke-health-${t.region}`, {
+        provider,
+        statementId: `sns-health-${t.region}`,
+        action: "lambda:InvokeFunction",
+        functionName: this.function.functionName,
+        principal: delivery.principal,
+        sourceArn: t.alerts.health.topic.arn,
+      });
+      new SnsTopicSubscription(this, `subscription-health-${t.region}`, {
+        provider: t.provider,
+        topicArn: t.alerts.health.topic.arn,
+        protocol: "lambda",
+        endpoint: this.function.arn,
+        redrivePolicy,
       });
     }
+    this.deadLetters = deadLetters;
 
     // Any error, any waiting failure: each means an alert may not have reached Slack.
     const anyInFiveMinutes = {
@@ -167,7 +211,7 @@ export class SlackNotifier extends Construct {
       threshold: 0,
       comparisonOperator: "GreaterThanThreshold",
       treatMissingData: "notBreaching",
-      alarmActions: [props.alarmTopic.topic.arn],
+      alarmActions: [props.alarmTopic.health.topic.arn],
     };
     new CloudwatchMetricAlarm(this, "errors-alarm", {
       ...anyInFiveMinutes,
@@ -182,7 +226,7 @@ export class SlackNotifier extends Construct {
     new CloudwatchMetricAlarm(this, "failures-alarm", {
       ...anyInFiveMinutes,
       alarmName: `${names.notifierFailureQueue(project)}-waiting`,
-      alarmDescription: "Alerts the Slack notifier could not deliver after retries are waiting in its failures queue.",
+      alarmDescription: `Alerts the Slack notifier could not deliver after retries are waiting in its failures queue. Fix the cause (its logs say why), then replay: ${replayCommand(names.notifierFailureQueue(project), region)}`,
       namespace: "AWS/SQS",
       metricName: "ApproximateNumberOfMessagesVisible",
       dimensions: { QueueName: this.failures.name },

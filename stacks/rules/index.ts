@@ -1,14 +1,18 @@
 /**
- * The rule pack: every rule over a synthesized stack, with waivers applied.
+ * The rule pack: every rule over a synthesized stack, with waivers applied. It runs on every synth
+ * (stacks/checked-synth.ts): a violation fails the synth and nothing is written.
  */
 import { alarmHasAction } from "./alarm-has-action";
+import { eventBridgeTargetDlq } from "./eventbridge-target-dlq";
 import { iamNoWildcardAdmin } from "./iam-no-wildcard-admin";
 import { kmsKeyRotation } from "./kms-key-rotation";
 import { logGroupRetention } from "./log-group-retention";
 import { noPlaintextSecrets } from "./no-plaintext-secrets";
 import type { Finding, Rule, TerraformJson } from "./rule";
 import { s3PublicAccessBlocked } from "./s3-public-access-blocked";
+import { snsLambdaRedrive } from "./sns-lambda-redrive";
 import { snsTopicCustomerKey } from "./sns-topic-customer-key";
+import { sqsQueueAlarm } from "./sqs-queue-alarm";
 import { sqsQueueEncrypted } from "./sqs-queue-encrypted";
 import { WAIVERS, type Waiver } from "./waivers";
 
@@ -21,6 +25,9 @@ export const RULES: readonly Rule[] = [
   alarmHasAction,
   iamNoWildcardAdmin,
   noPlaintextSecrets,
+  eventBridgeTargetDlq,
+  snsLambdaRedrive,
+  sqsQueueAlarm,
 ];
 
 export interface RuleReport {
