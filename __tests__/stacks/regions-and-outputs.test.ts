@@ -84,7 +84,13 @@ describe("a stack across default and opt-in regions", () => {
   const topicOf = (region: string) => `\${aws_sns_topic.${region.replace(/-/g, "_")}_alerts_topic_`;
 
   test("each topic's Lambda permission uses the principal its region needs", () => {
-    const byRegion = Object.fromEntries(resources(stack, "aws_lambda_permission").map(([, p]) => [p.statement_id, p.principal]));
+    // The delivery-health topics (constructs/health-topic.ts) have their own permissions, same principals.
+    const permissions = resources(stack, "aws_lambda_permission").filter(([, p]) => !p.statement_id.startsWith("sns-health-"));
+    const health = resources(stack, "aws_lambda_permission").filter(([, p]) => p.statement_id.startsWith("sns-health-"));
+    expect(Object.fromEntries(health.map(([, p]) => [p.statement_id.replace("sns-health-", "sns-"), p.principal]))).toEqual(
+      Object.fromEntries(permissions.map(([, p]) => [p.statement_id, p.principal])),
+    );
+    const byRegion = Object.fromEntries(permissions.map(([, p]) => [p.statement_id, p.principal]));
     expect(byRegion).toEqual({
       "sns-eu-west-1": "sns.amazonaws.com",
       "sns-us-east-1": "sns.amazonaws.com",
@@ -92,15 +98,27 @@ describe("a stack across default and opt-in regions", () => {
       "sns-af-south-1": "sns.af-south-1.amazonaws.com",
       "sns-ap-east-2": "sns.ap-east-2.amazonaws.com",
     });
-    for (const [, p] of resources(stack, "aws_lambda_permission")) {
+    for (const [, p] of permissions) {
       expect(p.source_arn.startsWith(topicOf(p.statement_id.slice("sns-".length)))).toBe(true);
     }
   });
 
   test("Chatbot subscribes every topic but the one in ap-east-2", () => {
     const [[, channel]] = resources(stack, "aws_chatbot_slack_channel_configuration");
-    const subscribed = (channel.sns_topic_arns as string[]).map((arn) => /aws_sns_topic\.([a-z0-9_]+?)_alerts_topic_/.exec(arn)![1]);
-    expect(subscribed.sort()).toEqual(["af_south_1", "eu_west_1", "me_central_1", "us_east_1"]);
+    // Each region's alert topic and delivery-health topic.
+    const subscribed = (channel.sns_topic_arns as string[]).map(
+      (arn) => /aws_sns_topic\.([a-z0-9_]+?)_alerts_(?:health_)?topic_/.exec(arn)![1],
+    );
+    expect(subscribed.sort()).toEqual([
+      "af_south_1",
+      "af_south_1",
+      "eu_west_1",
+      "eu_west_1",
+      "me_central_1",
+      "me_central_1",
+      "us_east_1",
+      "us_east_1",
+    ]);
   });
 
   test("RDS Protection gets no feature resource in ap-east-2; every other plan does", () => {
