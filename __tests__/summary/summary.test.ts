@@ -1,0 +1,249 @@
+import { spawnSync } from "node:child_process";
+import { mkdtempSync, readFileSync, rmSync, writeFileSync } from "node:fs";
+import { tmpdir } from "node:os";
+import { join } from "node:path";
+import { estimateCost, loadPriceTable } from "../../scripts/summary/cost";
+import { describeStack } from "../../scripts/summary/facts";
+import { checkFlowchart, flowchart } from "../../scripts/summary/mermaid";
+import { renderSummary } from "../../scripts/summary/markdown";
+import { indexStack, readSynthOutput, type StackJson, type SynthOutput } from "../../scripts/summary/synth-output";
+import { BASE_YAML, synthYaml, type Synthesized } from "../helpers/synth";
+
+const ROOT = join(__dirname, "..", "..");
+const prices = loadPriceTable();
+
+const FULL = `
+project: acme
+homeRegion: eu-west-1
+regions: [eu-west-1, us-east-1, ap-southeast-2]
+accounts:
+  - { name: prod, id: "111111111111", assumeRoleArn: "arn:aws:iam::111111111111:role/ThreatAlertsDeploy" }
+  - { name: dev, id: "222222222222" }
+guardduty:
+  minSeverity: MEDIUM
+  features: { runtimeMonitoring: true, rdsLoginEvents: false }
+notifications:
+  emails: [security@example.com, oncall@example.com]
+  chatbot: { slackTeamId: T0123ABCD, slackChannelId: C0123ABCD }
+  slack: { webhookParameter: /threat-alerts/slack-webhook }
+cloudtrail:
+  createTrail: true
+  consoleLogin: { allowedIps: ["203.0.113.10", "198.51.100.0/24"] }
+backend: { type: cloud, cloud: { organization: my-org } }
+`;
+
+function read(out: Synthesized): SynthOutput {
+  return readSynthOutput(out.outdir);
+}
+
+describe("summary of the minimal config", () => {
+  let out: Synthesized;
+  let output: SynthOutput;
+  beforeAll(() => {
+    out = synthYaml(BASE_YAML);
+    output = read(out);
+  });
+  afterAll(() => out.cleanup());
+
+  test("one row per region with the detector, its plans, the severity floor and the channels", () => {
+    const f = describeStack(output.stacks.get("acme")!);
+    expect(f.accountIds).toEqual([]);
+    expect(f.backend.text).toBe("local file `terraform.acme.tfstate`");
+    expect(f.terraformVersion).toBe(">= 1.5.7");
+    expect(f.providerVersions).toEqual(["hashicorp/aws 6.25.0"]);
+    expect(f.rows.map((r) => r.region)).toEqual(["us-east-1", "eu-west-1"]);
+    for (const row of f.rows) {
+      expect(row.cells).toEqual({
+        GuardDuty: "created",
+        Plans: "EBS malware, EKS, Lambda, RDS, S3",
+        "Severity floor": ">= 7 (HIGH)",
+        Channels: "email x1",
+      });
+    }
+    // Columns with nothing in them are left out; types without a column still count.
+    expect(f.columns).toEqual(["GuardDuty", "Plans", "Severity floor", "Channels"]);
+    expect(f.resourceCounts).toContainEqual(["aws_kms_key", 2]);
+    expect(f.logAlarms).toEqual([]);
+  });
+
+  test("the cost is the price table's KMS key price times the two keys, and nothing else is fixed", () => {
+    const cost = estimateCost(output.stacks.get("acme")!, prices);
+    expect(cost.lines.map((l) => [l.key, l.quantity, l.monthly])).toEqual([["aws_kms_key", 2, 2 * prices.fixed.aws_kms_key.monthly]]);
+    expect(cost.total).toBe(2 * prices.fixed.aws_kms_key.monthly);
+    expect(cost.usage.map((u) => u.key).sort()).toEqual(["aws_guardduty_detector", "aws_kms_key", "aws_sns_topic"]);
+  });
+});
+
+describe("summary of a two-account config with every optional piece", () => {
+  let out: Synthesized;
+  let output: SynthOutput;
+  let markdown: string;
+  beforeAll(() => {
+    out = synthYaml(FULL);
+    output = read(out);
+    markdown = renderSummary(output, { prices });
+  });
+  afterAll(() => out.cleanup());
+
+  test("each stack names its account, role and Terraform Cloud workspace", () => {
+    const prod = describeStack(output.stacks.get("acme-prod")!);
+    expect(prod.accountIds).toEqual(["111111111111"]);
+    expect(prod.assumeRoleArns).toEqual(["arn:aws:iam::111111111111:role/ThreatAlertsDeploy"]);
+    expect(prod.backend.text).toBe("Terraform Cloud workspace `threat-alerts-acme-prod` in organization `my-org`");
+    expect(describeStack(output.stacks.get("acme-dev")!).accountIds).toEqual(["222222222222"]);
+    expect(markdown).toContain("## acme-dev");
+    expect(markdown).toContain("## acme-prod");
+    expect(markdown.startsWith("<!-- threat-alerts-summary -->\n")).toBe(true);
+  });
+
+  test("the region table shows plans on and off, the MEDIUM floor, every channel, and alarms where they live", () => {
+    const f = describeStack(output.stacks.get("acme-prod")!);
+    const home = f.rows.find((r) => r.region === "eu-west-1")!;
+    const other = f.rows.find((r) => r.region === "ap-southeast-2")!;
+    expect(home.cells.Plans).toBe("EBS malware, EKS, Lambda, Runtime, S3");
+    expect(home.cells["Severity floor"]).toBe(">= 4 (MEDIUM)");
+    expect(other.cells.Channels).toBe("email x2, Lambda acme-slack-notifier, Chatbot");
+    expect(home.cells.Alarms).toBe(String(16 + 2));
+    expect(other.cells.Alarms).toBeUndefined();
+    expect(markdown).toContain(
+      "| ap-southeast-2 | created | EBS malware, EKS, Lambda, Runtime, S3 | >= 4 (MEDIUM) | email x2, Lambda acme-slack-notifier, Chatbot | - | - |",
+    );
+  });
+
+  test("CloudTrail alarms are told apart from the notifier's own alarms, with the console allow-list", () => {
+    const f = describeStack(output.stacks.get("acme-prod")!);
+    expect(f.logAlarms).toHaveLength(16);
+    expect(f.logAlarms.find((a) => a.name === "acme-RootAccountUsage")).toMatchObject({
+      region: "eu-west-1",
+      threshold: 1,
+      periodSec: 300,
+    });
+    expect(f.otherAlarms.map((a) => a.name).sort()).toEqual(["acme-slack-notifier-errors", "acme-slack-notifier-failures-waiting"]);
+    expect(f.consoleAllowList).toEqual(["203.0.113.10", "198.51.100.*"]);
+    expect(markdown).toContain("Console sign-ins are allowed without an alarm from: `203.0.113.10`, `198.51.100.*`.");
+  });
+
+  test("the cost adds four keys (three topics, the trail) and 18 alarms at the table's prices", () => {
+    const cost = estimateCost(output.stacks.get("acme-prod")!, prices);
+    const expected = 4 * prices.fixed.aws_kms_key.monthly + 18 * prices.fixed.aws_cloudwatch_metric_alarm.monthly;
+    expect(cost.lines.map((l) => [l.key, l.quantity])).toEqual([
+      ["aws_kms_key", 4],
+      ["aws_cloudwatch_metric_alarm", 18],
+    ]);
+    expect(cost.total).toBeCloseTo(expected, 2);
+    expect(markdown).toContain(`| **Total** |  |  | **$${expected.toFixed(2)}** |`);
+    expect(markdown).toContain(`at ${prices.region} list prices in USD (retrieved ${prices.retrieved}`);
+  });
+
+  test.each(["acme-prod", "acme-dev"])("the alert flow of %s is a well-formed flowchart from every source to every channel", (name) => {
+    const chart = flowchart(output.stacks.get(name)!);
+    expect(checkFlowchart(chart)).toEqual([]);
+    expect(chart).toContain('src_aws_guardduty -->|"severity >= 4 (MEDIUM)"| rules_aws_guardduty');
+    for (const edge of [
+      "rules_aws_guardduty --> topics",
+      "trail_logs --> filters",
+      "filters --> log_alarms",
+      "log_alarms --> topics",
+      "topics --> email",
+      "topics --> chatbot",
+      "chatbot --> slack_channel",
+    ]) {
+      expect(chart).toContain(`  ${edge}`);
+    }
+    expect(markdown).toContain("```mermaid\n" + chart + "\n```");
+  });
+});
+
+describe("what-is-on columns come from resource types, so later features show up", () => {
+  const base = (extra: StackJson["resource"], data?: StackJson["data"], imports?: StackJson["import"]): StackJson => ({
+    terraform: { required_providers: { aws: { source: "aws", version: "6.25.0" } } },
+    provider: { aws: [{ alias: "eu_west_1", region: "eu-west-1" }] },
+    resource: extra,
+    data,
+    import: imports,
+  });
+
+  test("an adopted detector (import block), suppression filters with their reasons, Config rules and Security Hub", () => {
+    const stack = indexStack(
+      "x",
+      base(
+        {
+          aws_guardduty_detector: { d: { provider: "aws.eu_west_1", enable: true } },
+          aws_guardduty_filter: {
+            f: {
+              provider: "aws.eu_west_1",
+              name: "scanner",
+              action: "ARCHIVE",
+              description: "Vulnerability scanner 10.0.0.5, ticket SEC-12",
+              detector_id: "${aws_guardduty_detector.d.id}",
+            },
+          },
+          aws_config_config_rule: { a: { provider: "aws.eu_west_1", name: "r1" }, b: { provider: "aws.eu_west_1", name: "r2" } },
+          aws_securityhub_account: { h: { provider: "aws.eu_west_1" } },
+        },
+        undefined,
+        [{ to: "aws_guardduty_detector.d", id: "abc123", provider: "aws.eu_west_1" }],
+      ),
+    );
+    const f = describeStack(stack);
+    expect(f.rows[0].cells).toMatchObject({ GuardDuty: "adopted", "Config rules": "2", "Security Hub": "on", Suppressed: "1 filter(s)" });
+    expect(f.suppressions).toEqual([
+      { name: "scanner", region: "eu-west-1", action: "ARCHIVE", reason: "Vulnerability scanner 10.0.0.5, ticket SEC-12" },
+    ]);
+    const md = renderSummary({ dir: "x", stacks: new Map([["x", stack]]) }, { prices });
+    expect(md).toContain("| `scanner` | eu-west-1 | ARCHIVE | Vulnerability scanner 10.0.0.5, ticket SEC-12 |");
+  });
+
+  test("a detector looked up with a data source is external", () => {
+    const stack = indexStack("x", base({}, { aws_guardduty_detector: { d: { provider: "aws.eu_west_1" } } }));
+    expect(describeStack(stack).rows[0].cells.GuardDuty).toBe("external");
+  });
+});
+
+describe("the Mermaid check is strict", () => {
+  const good = 'flowchart LR\n  a["A"]\n  b["B"]\n  a -->|"x"| b';
+  test("a well-formed chart passes", () => expect(checkFlowchart(good)).toEqual([]));
+  test.each([
+    ["a missing header", good.replace("flowchart LR", "graph")],
+    ["an undeclared node", `${good}\n  a --> c`],
+    ["a reserved id", 'flowchart LR\n  end["E"]\n  a["A"]\n  a --> end'],
+    ["a raw quote in a label", good.replace('"A"', '"say "hi""')],
+    ["a node without edges", `${good}\n  c["C"]`],
+    ["an unknown line", `${good}\n  a == b`],
+    ["HTML in a label", good.replace('"A"', '"<b>A</b>"')],
+  ])("%s fails", (_what, chart) => expect(checkFlowchart(chart).length).toBeGreaterThan(0));
+});
+
+describe("npm run summary", () => {
+  let out: Synthesized;
+  let dir: string;
+  beforeAll(() => {
+    out = synthYaml(BASE_YAML);
+    dir = mkdtempSync(join(tmpdir(), "threat-alerts-summary-test-"));
+  });
+  afterAll(() => {
+    out.cleanup();
+    rmSync(dir, { recursive: true, force: true });
+  });
+  const run = (...args: string[]) =>
+    spawnSync(process.execPath, [join(ROOT, "bin", "run-ts.js"), join(ROOT, "scripts", "summary.ts"), ...args], {
+      cwd: ROOT,
+      encoding: "utf8",
+    });
+
+  test("writes the Markdown for a synthesized output", () => {
+    const file = join(dir, "summary.md");
+    const r = run("--out", out.outdir, "--output", file);
+    expect(r.stderr).toBe("");
+    expect(r.status).toBe(0);
+    expect(readFileSync(file, "utf8")).toBe(renderSummary(readSynthOutput(out.outdir), { prices }));
+  });
+
+  test("a directory that is not a synth output: a clear message, exit 1, no stack trace", () => {
+    writeFileSync(join(dir, "stray.txt"), "x");
+    const r = run("--out", dir);
+    expect(r.status).toBe(1);
+    expect(r.stderr).toContain("is not a synthesized cdktf output (no manifest.json)");
+    expect(r.stderr).not.toMatch(/\n\s+at /);
+  });
+});
