@@ -107,15 +107,19 @@ function changedAttributes(a: Block, b: Block): string[] {
   return [...new Set([...Object.keys(a), ...Object.keys(b)])].filter((k) => stable(a[k]) !== stable(b[k])).sort();
 }
 
-/** The region a block is "about": its provider's, or the one other region it references (a Lambda permission for a topic). */
-function regionOf(item: Item, stack: Stack): string | undefined {
-  const others = new Set(
+/**
+ * The added or removed region a block comes or goes with: its provider's, or one it references
+ * (the notifier's permission for a new region's topic lives in the home region).
+ */
+function groupRegion(item: Item, stack: Stack, regions: readonly string[]): string | undefined {
+  if (item.region && regions.includes(item.region)) return item.region;
+  const referenced = new Set(
     item.refs
       .map((r) => stack.byAddress.get(r))
-      .filter((r) => r?.kind === "resource" && r.region && r.region !== item.region)
+      .filter((r) => r?.kind === "resource" && r.region && regions.includes(r.region))
       .map((r) => r!.region!),
   );
-  return others.size === 1 ? [...others][0] : item.region;
+  return referenced.size === 1 ? [...referenced][0] : undefined;
 }
 
 function settingsChanges(before: Stack, after: Stack): string[] {
@@ -139,7 +143,7 @@ export function diffStack(name: string, before: Stack | undefined, after: Stack 
   if (!before && !after) return { stack: name, status: "unchanged", ...empty };
   if (!before) return { stack: name, status: "added", ...empty, regionsAdded: after!.regions };
   if (!after) {
-    const gone = before.items.filter((i) => i.kind === "resource").map((i) => change("removed", i, before));
+    const gone = before.items.filter((i) => i.kind === "resource").map((i) => change("removed", i));
     return { stack: name, status: "removed", ...empty, regionsRemoved: before.regions, destructive: gone };
   }
   const regionsAdded = after.regions.filter((r) => !before.regions.includes(r));
@@ -149,9 +153,8 @@ export function diffStack(name: string, before: Stack | undefined, after: Stack 
   const resources: ResourceChange[] = [];
   const regionResources: Record<string, ResourceChange[]> = {};
   const place = (c: ResourceChange, stack: Stack, item: Item) => {
-    const r = regionOf(item, stack);
-    const grouped = r && (c.change === "added" ? regionsAdded : c.change === "removed" ? regionsRemoved : []).includes(r);
-    if (grouped) (regionResources[r] ??= []).push(c);
+    const r = groupRegion(item, stack, c.change === "added" ? regionsAdded : regionsRemoved);
+    if (r) (regionResources[r] ??= []).push(c);
     else resources.push(c);
   };
 
@@ -172,7 +175,7 @@ export function diffStack(name: string, before: Stack | undefined, after: Stack 
         ...new Set(newRefs.map((r) => after.byAddress.get(r)?.region).filter((r): r is string => !!r && regionsAdded.includes(r))),
       ];
       resources.push({
-        ...change(forcing.length ? "replaced" : "changed", now, after),
+        ...change(forcing.length ? "replaced" : "changed", now),
         attributes: attrs,
         reason: forcing.length ? `${forcing.join(", ")} cannot change in place` : undefined,
         coversNewRegions: covers.length ? covers : undefined,
@@ -181,16 +184,16 @@ export function diffStack(name: string, before: Stack | undefined, after: Stack 
     }
     const movedTo = moves.get(old.address);
     if (movedTo && afterByAddr.has(movedTo)) continue; // reported from the added side
-    place(change("removed", old, before), before, old);
+    place(change("removed", old), before, old);
   }
   for (const now of afterRes) {
     if (beforeByAddr.has(now.address)) continue;
     const from = [...moves].find(([, to]) => to === now.address)?.[0];
     if (from && movedTargets.has(now.address) && beforeByAddr.has(from)) {
-      resources.push({ ...change("moved", now, after), reason: from });
+      resources.push({ ...change("moved", now), reason: from });
       continue;
     }
-    place(change("added", now, after), after, now);
+    place(change("added", now), after, now);
   }
 
   // A removed address with an added one of the same type and AWS name is a rename: a replacement.
@@ -224,8 +227,8 @@ export function diffStack(name: string, before: Stack | undefined, after: Stack 
   };
 }
 
-function change(kind: ResourceChange["change"], item: Item, stack: Stack): ResourceChange {
-  return { change: kind, address: item.address, type: item.type, label: displayName(item), region: item.region ?? regionOf(item, stack) };
+function change(kind: ResourceChange["change"], item: Item): ResourceChange {
+  return { change: kind, address: item.address, type: item.type, label: displayName(item), region: item.region };
 }
 
 export function diffOutputs(before: SynthOutput, after: SynthOutput): StackDiff[] {
