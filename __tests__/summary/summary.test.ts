@@ -1,5 +1,5 @@
 import { spawnSync } from "node:child_process";
-import { mkdtempSync, readFileSync, rmSync, writeFileSync } from "node:fs";
+import { mkdtempSync, readdirSync, readFileSync, rmSync, writeFileSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { estimateCost, loadPriceTable } from "../../scripts/summary/cost";
@@ -237,6 +237,36 @@ describe("npm run summary", () => {
     expect(r.stderr).toBe("");
     expect(r.status).toBe(0);
     expect(readFileSync(file, "utf8")).toBe(renderSummary(readSynthOutput(out.outdir), { prices }));
+  });
+
+  test("--synth synthesizes THREAT_ALERTS_CONFIG first, into a temp dir it removes", () => {
+    const config = join(dir, "c.yaml");
+    writeFileSync(config, BASE_YAML.replace("regions: [us-east-1, eu-west-1]", "regions: [us-east-1, ap-northeast-1]"));
+    const temps = () => readdirSync(tmpdir()).filter((f) => f.startsWith("threat-alerts-summary-") && !f.includes("test"));
+    const before = temps();
+    const r = spawnSync(process.execPath, [join(ROOT, "bin", "run-ts.js"), join(ROOT, "scripts", "summary.ts"), "--synth"], {
+      cwd: ROOT,
+      encoding: "utf8",
+      env: { ...process.env, THREAT_ALERTS_CONFIG: config },
+    });
+    expect(r.stderr).toBe("");
+    expect(r.status).toBe(0);
+    expect(r.stdout).toContain("- **Regions:** us-east-1, ap-northeast-1");
+    expect(temps()).toEqual(before);
+  });
+
+  test("--synth with a bad config: the config problem, exit 1, no stack trace", () => {
+    const config = join(dir, "bad.yaml");
+    writeFileSync(config, BASE_YAML.replace("homeRegion: us-east-1", "homeRegion: mars-1"));
+    const r = spawnSync(process.execPath, [join(ROOT, "bin", "run-ts.js"), join(ROOT, "scripts", "summary.ts"), "--synth"], {
+      cwd: ROOT,
+      encoding: "utf8",
+      env: { ...process.env, THREAT_ALERTS_CONFIG: config },
+    });
+    expect(r.status).toBe(1);
+    expect(r.stdout).toBe("");
+    expect(r.stderr).toMatch(/^threat-alerts summary: invalid config .*homeRegion/s);
+    expect(r.stderr).not.toMatch(/\n\s+at /);
   });
 
   test("a directory that is not a synth output: a clear message, exit 1, no stack trace", () => {
