@@ -6,7 +6,7 @@
 import { LocalBackend, S3Backend, TerraformStack } from "cdktf";
 import type { BackendConfig } from "../config/schema";
 import { CloudBlock } from "./cloud-block";
-import { fixHclTerraformBlock } from "./hcl-terraform-block";
+import { fixHclRendering } from "./hcl-render";
 import { localStatePath } from "./state-location";
 
 /**
@@ -45,5 +45,5 @@ export function configureBackend(stack: TerraformStack, stackName: string, backe
   }
   stack.addOverride("terraform.required_version", `>= ${floor}`);
   // cdktf 0.21 renders this override as `0 = "required_version"` in `synth --hcl` output.
-  fixHclTerraformBlock();
+  fixHclRendering();
 }
