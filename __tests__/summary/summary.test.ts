@@ -186,12 +186,30 @@ describe("what-is-on columns come from resource types, so later features show up
       ),
     );
     const f = describeStack(stack);
-    expect(f.rows[0].cells).toMatchObject({ GuardDuty: "adopted", "Config rules": "2", "Security Hub": "on", Suppressed: "1 filter(s)" });
+    expect(f.rows[0].cells).toMatchObject({
+      GuardDuty: "adopted",
+      "AWS Config": "2 rule(s)",
+      "Security Hub": "on",
+      Suppressed: "1 filter(s)",
+    });
     expect(f.suppressions).toEqual([
       { name: "scanner", region: "eu-west-1", action: "ARCHIVE", reason: "Vulnerability scanner 10.0.0.5, ticket SEC-12" },
     ]);
     const md = renderSummary({ dir: "x", stacks: new Map([["x", stack]]) }, { prices });
     expect(md).toContain("| `scanner` | eu-west-1 | ARCHIVE | Vulnerability scanner 10.0.0.5, ticket SEC-12 |");
+  });
+
+  test("an organization's management stack shows its delegated admin and auto-enable setting", () => {
+    const stack = indexStack(
+      "x",
+      base({
+        aws_guardduty_organization_admin_account: { a: { provider: "aws.eu_west_1", admin_account_id: "333333333333" } },
+        aws_guardduty_organization_configuration: { c: { provider: "aws.eu_west_1", auto_enable_organization_members: "ALL" } },
+      }),
+    );
+    const f = describeStack(stack);
+    expect(f.columns).toEqual(["Organization"]);
+    expect(f.rows[0].cells.Organization).toBe("delegated admin 333333333333, auto-enable ALL");
   });
 
   test("a detector looked up with a data source is external", () => {

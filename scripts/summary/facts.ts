@@ -117,9 +117,21 @@ export const COLUMNS: readonly Column[] = [
   },
   { column: "Channels", kind: "resource", type: "aws_chatbot_slack_channel_configuration", cell: () => "Chatbot", regionsOf: topicRegions },
   { column: "Alarms", kind: "resource", type: "aws_cloudwatch_metric_alarm", cell: count },
-  { column: "Config rules", kind: "resource", type: "aws_config_config_rule", cell: count },
+  { column: "AWS Config", kind: "resource", type: "aws_config_configuration_recorder", cell: () => "recorder" },
+  { column: "AWS Config", kind: "resource", type: "aws_config_config_rule", cell: (items) => `${items.length} rule(s)` },
   { column: "Security Hub", kind: "resource", type: "aws_securityhub_account", cell: () => "on" },
-  { column: "Security Hub", kind: "resource", type: "aws_securityhub_automation_rule", cell: (items) => `${items.length} rule(s)` },
+  {
+    column: "Security Hub",
+    kind: "resource",
+    type: "aws_securityhub_standards_subscription",
+    cell: (items) => `${items.length} standard(s)`,
+  },
+  {
+    column: "Security Hub",
+    kind: "resource",
+    type: "aws_securityhub_automation_rule",
+    cell: (items) => `${items.length} automation rule(s)`,
+  },
   {
     column: "Export",
     kind: "resource",
@@ -128,6 +140,20 @@ export const COLUMNS: readonly Column[] = [
   },
   { column: "Suppressed", kind: "resource", type: "aws_guardduty_filter", cell: (items) => `${items.length} filter(s)` },
   { column: "Trusted IPs", kind: "resource", type: "aws_guardduty_ipset", cell: (items) => `${items.length} list(s)` },
+  { column: "Threat lists", kind: "resource", type: "aws_guardduty_threatintelset", cell: (items) => `${items.length} list(s)` },
+  {
+    column: "Organization",
+    kind: "resource",
+    type: "aws_guardduty_organization_admin_account",
+    cell: (items) => list(items.map((i) => `delegated admin ${String(i.body.admin_account_id)}`)),
+  },
+  {
+    column: "Organization",
+    kind: "resource",
+    type: "aws_guardduty_organization_configuration",
+    cell: (items) => list(items.map((i) => `auto-enable ${String(i.body.auto_enable_organization_members ?? "?")}`)),
+  },
+  { column: "Organization", kind: "resource", type: "aws_guardduty_member", cell: (items) => `${items.length} member(s)` },
   { column: "Queues", kind: "resource", type: "aws_sqs_queue", cell: count },
 ];
 
