@@ -128,6 +128,7 @@ describe("deploy.yml", () => {
     expect(wf.on.push.branches).toEqual(["main"]);
     const deploy = wf.jobs.deploy;
     expect(deploy.needs).toBe("test");
+    expect(deploy.if).toBe("github.ref == 'refs/heads/main'");
     expect(deploy.environment).toBe("production");
     expect(deploy.concurrency).toEqual({ group: "deploy-${{ matrix.stack }}", "cancel-in-progress": false });
     expect(deploy.env.TF_TOKEN_app_terraform_io).toBe("${{ secrets.TF_API_TOKEN }}");
