@@ -96,6 +96,14 @@ describe("summary of a two-account config with every optional piece", () => {
     expect(markdown.startsWith("<!-- threat-alerts-summary -->\n")).toBe(true);
   });
 
+  test("a stack equal to an earlier one in a part points to it instead of repeating it", () => {
+    const prod = markdown.slice(markdown.indexOf("## acme-prod"));
+    expect(prod).toContain("Same as `acme-dev`: regions, resource types, alarms, alert flow, cost.");
+    expect(prod).not.toContain("```mermaid");
+    // What differs is still there: the account and its role.
+    expect(prod).toContain("account `111111111111` via role `arn:aws:iam::111111111111:role/ThreatAlertsDeploy`");
+  });
+
   test("the region table shows plans on and off, the MEDIUM floor, every channel, and alarms where they live", () => {
     const f = describeStack(output.stacks.get("acme-prod")!);
     const home = f.rows.find((r) => r.region === "eu-west-1")!;
