@@ -1,6 +1,6 @@
 import { diffOutputs, diffStack, REPLACING_ATTRIBUTES } from "../../scripts/summary/diff";
 import { loadPriceTable } from "../../scripts/summary/cost";
-import { renderSummary } from "../../scripts/summary/markdown";
+import { diffSection, renderSummary } from "../../scripts/summary/markdown";
 import { indexStack, readSynthOutput, type StackJson, type SynthOutput } from "../../scripts/summary/synth-output";
 import { synthYaml, type Synthesized } from "../helpers/synth";
 
@@ -126,6 +126,25 @@ describe("replacements are called out", () => {
     );
     expect(moved.resources).toEqual([expect.objectContaining({ change: "moved", reason: "aws_kms_key.old_id" })]);
     expect(moved.destructive).toEqual([]);
+  });
+
+  test("a detector adopted with an import block is not created; one dropped with removed { destroy = false } is not destroyed", () => {
+    const detector = { provider: "aws.eu_west_1", enable: true };
+    const none = stack({});
+    const adopted = diffStack(
+      "s",
+      none,
+      stack({ aws_guardduty_detector: { d: detector } }, { import: [{ to: "aws_guardduty_detector.d", id: "abc" }] }),
+    );
+    expect(adopted.resources).toEqual([expect.objectContaining({ change: "imported", address: "aws_guardduty_detector.d" })]);
+    const before = stack({ aws_guardduty_detector: { d: detector } });
+    const forgotten = diffStack("s", before, stack({}, { removed: [{ from: "aws_guardduty_detector.d", lifecycle: { destroy: false } }] }));
+    expect(forgotten.resources).toEqual([expect.objectContaining({ change: "forgotten" })]);
+    expect(forgotten.destructive).toEqual([]);
+    const destroyed = diffStack("s", before, stack({}));
+    expect(destroyed.destructive).toEqual([expect.objectContaining({ change: "removed", address: "aws_guardduty_detector.d" })]);
+    const md = diffSection(destroyed, "old").join("\n");
+    expect(md).toContain("**destroyed**: GuardDuty detector `d` (eu-west-1); the detector's findings history and settings go with it");
   });
 
   test("a backend change warns that the state must be migrated", () => {

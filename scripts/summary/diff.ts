@@ -68,7 +68,8 @@ export function typeLabel(type: string): string {
 }
 
 export interface ResourceChange {
-  readonly change: "added" | "removed" | "changed" | "replaced" | "moved";
+  /** imported: adopted from AWS by an `import` block, not created; forgotten: dropped from state by a `removed` block, left in AWS. */
+  readonly change: "added" | "imported" | "removed" | "forgotten" | "changed" | "replaced" | "moved";
   readonly address: string;
   readonly type: string;
   readonly label: string;
@@ -149,11 +150,15 @@ export function diffStack(name: string, before: Stack | undefined, after: Stack 
   const regionsAdded = after.regions.filter((r) => !before.regions.includes(r));
   const regionsRemoved = before.regions.filter((r) => !after.regions.includes(r));
   const moves = new Map((after.json.moved ?? []).map((m) => [String(m.from), String(m.to)]));
+  // `removed { from = ..., lifecycle { destroy = false } }`: Terraform forgets the resource and leaves it in AWS.
+  const forgotten = new Set(
+    (after.json.removed ?? []).filter((r) => (r.lifecycle as Block | undefined)?.destroy === false).map((r) => String(r.from)),
+  );
   const movedTargets = new Set(moves.values());
   const resources: ResourceChange[] = [];
   const regionResources: Record<string, ResourceChange[]> = {};
   const place = (c: ResourceChange, stack: Stack, item: Item) => {
-    const r = groupRegion(item, stack, c.change === "added" ? regionsAdded : regionsRemoved);
+    const r = groupRegion(item, stack, c.change === "added" || c.change === "imported" ? regionsAdded : regionsRemoved);
     if (r) (regionResources[r] ??= []).push(c);
     else resources.push(c);
   };
@@ -184,7 +189,7 @@ export function diffStack(name: string, before: Stack | undefined, after: Stack 
     }
     const movedTo = moves.get(old.address);
     if (movedTo && afterByAddr.has(movedTo)) continue; // reported from the added side
-    place(change("removed", old), before, old);
+    place(change(forgotten.has(old.address) ? "forgotten" : "removed", old), before, old);
   }
   for (const now of afterRes) {
     if (beforeByAddr.has(now.address)) continue;
@@ -193,7 +198,7 @@ export function diffStack(name: string, before: Stack | undefined, after: Stack 
       resources.push({ ...change("moved", now), reason: from });
       continue;
     }
-    place(change("added", now), after, now);
+    place(change(after.imported.has(now.address) ? "imported" : "added", now), after, now);
   }
 
   // A removed address with an added one of the same type and AWS name is a rename: a replacement.
@@ -211,7 +216,7 @@ export function diffStack(name: string, before: Stack | undefined, after: Stack 
 
   const destructive = [
     ...resources.filter((c) => c.change === "removed" || c.change === "replaced"),
-    ...regionsRemoved.flatMap((r) => regionResources[r] ?? []),
+    ...regionsRemoved.flatMap((r) => (regionResources[r] ?? []).filter((c) => c.change === "removed")),
   ];
   const settings = settingsChanges(before, after);
   const changed = regionsAdded.length || regionsRemoved.length || settings.length || resources.length;

@@ -109,6 +109,10 @@ function describeChange(c: ResourceChange): string {
   switch (c.change) {
     case "added":
       return `added: ${what}`;
+    case "imported":
+      return `adopted: ${what} is imported from AWS on the next apply, not created`;
+    case "forgotten":
+      return `forgotten: ${what} leaves Terraform's state and stays in AWS (removed block, destroy = false)`;
     case "removed":
       return `**destroyed**: ${what}${lossNote(c.type) ? `; ${lossNote(c.type)}` : ""}`;
     case "moved":

@@ -17,6 +17,7 @@ export interface StackJson {
   readonly data?: Record<string, Record<string, Block>>;
   readonly import?: Block[];
   readonly moved?: Block[];
+  readonly removed?: Block[];
   readonly output?: Record<string, Block>;
 }
 
