@@ -17,7 +17,6 @@ const EXAMPLE = readFileSync(join(__dirname, "..", "..", "threat-alerts.yaml"), 
 const CONFIGS: Record<string, string> = {
   example: EXAMPLE,
   "s3 backend (lockfile override)": `${BASE_YAML}\nbackend:\n  type: s3\n  s3: { bucket: my-tfstate, region: us-east-1 }\n`,
-  "cloud backend": `${BASE_YAML}\nbackend:\n  type: cloud\n  cloud: { organization: my-org }\n`,
 };
 
 /** Synthesizes in HCL mode (what `cdktf synth --hcl` sets) and returns stack name -> cdk.tf text. */
@@ -145,4 +144,34 @@ test("the renderer fix is idempotent and leaves a block without settings as cdkt
   expect(hcl).toContain('  required_version = ">= 1.5.7"\n}');
   expect(hcl).not.toMatch(/^\s*0 = /m);
   expect(render.renderTerraform({ required_providers: {} })).not.toContain("required_version");
+});
+
+// cdktf validates a cloud backend by running `terraform version` at synth, so this one is checked at
+// the renderer, where no terraform is needed, with the block as cdktf 0.21's CloudBackend hands it
+// over in HCL mode (typed values; captured from a synth).
+test("a terraform block with a cloud backend and required_version renders as valid HCL", () => {
+  // eslint-disable-next-line @typescript-eslint/no-require-imports
+  const render = require("cdktf/lib/hcl/render");
+  fixHclRendering();
+  const block = {
+    required_providers: { aws: { source: "aws", version: "6.25.0" } },
+    cloud: {
+      organization: "my-org",
+      workspaces: {
+        value: { name: { value: "threat-alerts-acme", type: "simple", storageClassType: "string" } },
+        isBlock: true,
+        type: "map",
+        storageClassType: "stringmap",
+      },
+    },
+    required_version: ">= 1.5.7",
+  };
+  const parsed = parseHcl({ t: render.renderTerraform(block) }).t;
+  expect(parsed.terraform).toEqual([
+    {
+      required_providers: [{ aws: { source: "aws", version: "6.25.0" } }],
+      cloud: [{ organization: "my-org", workspaces: [{ name: "threat-alerts-acme" }] }],
+      required_version: ">= 1.5.7",
+    },
+  ]);
 });
