@@ -29,7 +29,7 @@ notifications:
 cloudtrail:
   createTrail: true
   consoleLogin: { allowedIps: ["203.0.113.10", "198.51.100.0/24"] }
-backend: { type: cloud, cloud: { organization: my-org } }
+backend: { type: s3, s3: { bucket: my-tfstate, region: eu-west-1 } }
 `;
 
 function read(out: Synthesized): SynthOutput {
@@ -85,11 +85,11 @@ describe("summary of a two-account config with every optional piece", () => {
   });
   afterAll(() => out.cleanup());
 
-  test("each stack names its account, role and Terraform Cloud workspace", () => {
+  test("each stack names its account, role and state object", () => {
     const prod = describeStack(output.stacks.get("acme-prod")!);
     expect(prod.accountIds).toEqual(["111111111111"]);
     expect(prod.assumeRoleArns).toEqual(["arn:aws:iam::111111111111:role/ThreatAlertsDeploy"]);
-    expect(prod.backend.text).toBe("Terraform Cloud workspace `threat-alerts-acme-prod` in organization `my-org`");
+    expect(prod.backend.text).toBe("S3 `s3://my-tfstate/threat-alerts/acme-prod.tfstate` (eu-west-1, encrypted, S3 lockfile)");
     expect(describeStack(output.stacks.get("acme-dev")!).accountIds).toEqual(["222222222222"]);
     expect(markdown).toContain("## acme-dev");
     expect(markdown).toContain("## acme-prod");
@@ -218,6 +218,21 @@ describe("what-is-on columns come from resource types, so later features show up
     const f = describeStack(stack);
     expect(f.columns).toEqual(["Organization"]);
     expect(f.rows[0].cells.Organization).toBe("delegated admin 333333333333, auto-enable ALL");
+  });
+
+  test("a Terraform Cloud backend names the workspace and organization", () => {
+    // Synthesizing a cloud backend needs terraform in cdktf 0.21, so this block is written by hand as cdktf writes it.
+    const json = base({});
+    const stack = indexStack("x", {
+      ...json,
+      terraform: {
+        ...json.terraform,
+        cloud: { organization: "my-org", hostname: "tfe.example.com", workspaces: { name: "threat-alerts-x" } },
+      },
+    });
+    expect(describeStack(stack).backend.text).toBe(
+      "Terraform Cloud workspace `threat-alerts-x` in organization `my-org` on tfe.example.com",
+    );
   });
 
   test("a detector looked up with a data source is external", () => {
