@@ -97,8 +97,11 @@ describe("replacements are called out", () => {
     ]);
     expect(spec.destructive).toHaveLength(1);
     const desc = diffStack("s", before, stack({ aws_kms_key: { k: { ...key, description: "new" } } }));
-    expect(desc.resources).toEqual([expect.objectContaining({ change: "changed", attributes: ["description"] })]);
+    expect(desc.resources).toEqual([
+      expect.objectContaining({ change: "changed", attributes: ["description"], details: ['description: "k" -> "new"'] }),
+    ]);
     expect(desc.destructive).toEqual([]);
+    expect(diffSection(desc, "old").join("\n")).toContain('- changed in place: KMS key `k` (eu-west-1): description: "k" -> "new"');
   });
 
   test("a topic renamed in AWS is replaced; every Lambda permission change is a replacement", () => {

@@ -80,6 +80,16 @@ export interface ResourceChange {
   readonly reason?: string;
   /** Regions added in this diff that a changed resource now also references. */
   readonly coversNewRegions?: readonly string[];
+  /** Short scalar changes in words: `threshold: 1 -> 5`. */
+  readonly details?: readonly string[];
+}
+
+const SHORT = 60;
+function scalarChange(key: string, a: unknown, b: unknown): string | undefined {
+  const show = (v: unknown) => (v === undefined ? "(unset)" : typeof v === "string" ? JSON.stringify(v) : String(v));
+  const scalar = (v: unknown) => v === undefined || ["string", "number", "boolean"].includes(typeof v);
+  if (!scalar(a) || !scalar(b) || show(a).length > SHORT || show(b).length > SHORT) return undefined;
+  return `${key}: ${show(a)} -> ${show(b)}`;
 }
 
 export interface StackDiff {
@@ -184,6 +194,7 @@ export function diffStack(name: string, before: Stack | undefined, after: Stack 
         attributes: attrs,
         reason: forcing.length ? `${forcing.join(", ")} cannot change in place` : undefined,
         coversNewRegions: covers.length ? covers : undefined,
+        details: attrs.map((a) => scalarChange(a, old.body[a], now.body[a])).filter((d): d is string => !!d),
       });
       continue;
     }

@@ -117,11 +117,15 @@ function describeChange(c: ResourceChange): string {
       return `**destroyed**: ${what}${lossNote(c.type) ? `; ${lossNote(c.type)}` : ""}`;
     case "moved":
       return `moved: ${what} from ${code(c.reason ?? "?")} (same resource, no replacement)`;
-    case "replaced":
-      return `**replaced** (destroyed, then created): ${what}: ${c.reason ?? ""}${lossNote(c.type) ? `; ${lossNote(c.type)}` : ""}`;
+    case "replaced": {
+      const details = c.details?.length ? ` (${c.details.join("; ")})` : "";
+      return `**replaced** (destroyed, then created): ${what}: ${c.reason ?? ""}${details}${lossNote(c.type) ? `; ${lossNote(c.type)}` : ""}`;
+    }
     case "changed": {
       const covers = c.coversNewRegions?.length ? ` (now also covers ${c.coversNewRegions.join(", ")})` : "";
-      return `changed in place: ${what}: ${(c.attributes ?? []).join(", ")}${covers}`;
+      const scalars = new Set(c.details?.map((d) => d.slice(0, d.indexOf(":"))));
+      const others = (c.attributes ?? []).filter((a) => !scalars.has(a));
+      return `changed in place: ${what}: ${[...(c.details ?? []), ...others].join("; ")}${covers}`;
     }
   }
 }
