@@ -101,7 +101,7 @@ describe("replacements are called out", () => {
       expect.objectContaining({ change: "changed", attributes: ["description"], details: ['description: "k" -> "new"'] }),
     ]);
     expect(desc.destructive).toEqual([]);
-    expect(diffSection(desc, "old").join("\n")).toContain('- changed in place: KMS key `k` (eu-west-1): description: "k" -> "new"');
+    expect(diffSection(desc, "old").join("\n")).toContain('- changed in place: KMS key `new` (eu-west-1): description: "k" -> "new"');
   });
 
   test("a topic renamed in AWS is replaced; every Lambda permission change is a replacement", () => {
