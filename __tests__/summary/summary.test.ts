@@ -162,6 +162,32 @@ describe("summary of a two-account config with every optional piece", () => {
   });
 });
 
+describe("detectors created, adopted and managed elsewhere, from real synth output", () => {
+  const synthRows = (yaml: string) => {
+    const out = synthYaml(yaml);
+    try {
+      return describeStack(readSynthOutput(out.outdir).stacks.get("acme")!).rows.map((r) => [r.region, r.cells.GuardDuty]);
+    } finally {
+      out.cleanup();
+    }
+  };
+
+  test("an existing detector in one region is adopted there (import block) and created in the other", () => {
+    const yaml = `${BASE_YAML}guardduty:\n  existingDetectors: { default: { eu-west-1: "${"a".repeat(32)}" } }\n`;
+    expect(synthRows(yaml)).toEqual([
+      ["us-east-1", "created"],
+      ["eu-west-1", "adopted"],
+    ]);
+  });
+
+  test("manageDetector: false alerts on findings of a detector managed elsewhere", () => {
+    expect(synthRows(`${BASE_YAML}guardduty:\n  manageDetector: false\n`)).toEqual([
+      ["us-east-1", expect.stringMatching(/^(external|not managed here)$/)],
+      ["eu-west-1", expect.stringMatching(/^(external|not managed here)$/)],
+    ]);
+  });
+});
+
 describe("what-is-on columns come from resource types, so later features show up", () => {
   const base = (extra: StackJson["resource"], data?: StackJson["data"], imports?: StackJson["import"]): StackJson => ({
     terraform: { required_providers: { aws: { source: "aws", version: "6.25.0" } } },

@@ -4,6 +4,7 @@
  * to describe the blocks), so a new resource type is one line there; types in no column still
  * appear in the per-type resource count.
  */
+import { severityBand } from "../../detection/severity";
 import { displayName, resourcesOf, type Block, type Item, type Stack } from "./synth-output";
 
 /** GuardDuty feature names -> short labels for the table. Unknown names are shown as they are. */
@@ -17,20 +18,18 @@ const PLAN_LABELS: Record<string, string> = {
   EKS_RUNTIME_MONITORING: "EKS runtime",
 };
 
-/** GuardDuty severity bands (https://docs.aws.amazon.com/guardduty/latest/ug/guardduty_findings-severity.html). */
-export function severityBand(value: number): string {
-  if (value >= 9) return "CRITICAL";
-  if (value >= 7) return "HIGH";
-  if (value >= 4) return "MEDIUM";
-  return "LOW";
+/** The parts of an EventBridge pattern the summary reads. */
+interface EventPattern {
+  readonly source?: unknown;
+  readonly detail?: { readonly severity?: unknown };
 }
 
 /** Event pattern of a rule, parsed; undefined when it is not literal JSON. */
-export function eventPattern(rule: Item): Record<string, any> | undefined {
+export function eventPattern(rule: Item): EventPattern | undefined {
   const text = rule.body.event_pattern;
   if (typeof text !== "string") return undefined;
   try {
-    return JSON.parse(text) as Record<string, any>;
+    return JSON.parse(text) as EventPattern;
   } catch {
     return undefined;
   }
@@ -40,7 +39,7 @@ export function eventPattern(rule: Item): Record<string, any> | undefined {
 export function severityFloor(rule: Item): number | undefined {
   const sev = eventPattern(rule)?.detail?.severity;
   if (!Array.isArray(sev)) return undefined;
-  for (const m of sev) {
+  for (const m of sev as Array<{ numeric?: unknown } | null>) {
     const n = m?.numeric;
     if (Array.isArray(n) && (n[0] === ">=" || n[0] === ">") && typeof n[1] === "number") return n[1];
   }
@@ -157,6 +156,12 @@ export const COLUMNS: readonly Column[] = [
   { column: "Queues", kind: "resource", type: "aws_sqs_queue", cell: count },
 ];
 
+/** Cells for a column that no resource type filled, from the row's other cells. */
+const FALLBACKS: Readonly<Record<string, (cells: Readonly<Record<string, string>>) => string | undefined>> = {
+  // Findings are routed but no detector is managed or looked up here: someone else runs it.
+  GuardDuty: (cells) => (cells["Severity floor"] ? "not managed here" : undefined),
+};
+
 export interface RegionRow {
   readonly region: string;
   /** Column title -> cell text. */
@@ -242,12 +247,17 @@ function rowsOf(stack: Stack): { columns: string[]; rows: RegionRow[] } {
       row.set(col.column, [...(row.get(col.column) ?? []), text]);
     }
   }
+  const rows = stack.regions.map((region) => {
+    const rowCells: Record<string, string> = Object.fromEntries([...cells.get(region)!].map(([c, texts]) => [c, texts.join(", ")]));
+    for (const [column, fallback] of Object.entries(FALLBACKS)) {
+      const text = rowCells[column] ? undefined : fallback(rowCells);
+      if (!text) continue;
+      rowCells[column] = text;
+      used.add(column);
+    }
+    return { region, cells: rowCells, resources: stack.items.filter((i) => i.kind === "resource" && i.region === region).length };
+  });
   const columns = [...new Set(COLUMNS.map((c) => c.column))].filter((c) => used.has(c));
-  const rows = stack.regions.map((region) => ({
-    region,
-    cells: Object.fromEntries([...cells.get(region)!].map(([c, texts]) => [c, texts.join(", ")])),
-    resources: stack.items.filter((i) => i.kind === "resource" && i.region === region).length,
-  }));
   return { columns, rows };
 }
 

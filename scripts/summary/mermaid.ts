@@ -9,7 +9,8 @@
  * `flowchart LR` header, node lines `id["label"]`, edge lines `a --> b`, `a -->|"label"| b` or
  * `a -.->|"label"| b`, declared ids only, no reserved words as ids, no raw quotes in labels.
  */
-import { eventSources, severityBand, severityFloor } from "./facts";
+import { severityBand } from "../../detection/severity";
+import { eventSources, severityFloor } from "./facts";
 import { resourcesOf, type Block, type Item, type Stack } from "./synth-output";
 
 const SOURCE_LABELS: Record<string, string> = {
