@@ -103,6 +103,47 @@ describe("pull-request.yml", () => {
     expect(wf.jobs.comment.steps.some((s: Record<string, any>) => String(s.uses ?? "").startsWith("actions/checkout@"))).toBe(false);
   });
 
+  test("the comment script is valid JavaScript (github-script runs it as an async function body)", () => {
+    const script = String(wf.jobs.comment.steps[0].with.script);
+    const AsyncFunction = Object.getPrototypeOf(async () => {}).constructor;
+    expect(() => new AsyncFunction("github", "context", "core", "process", script)).not.toThrow();
+  });
+
+  test("the comment script updates the bot's previous summary comment, or creates one, and cuts a body over GitHub's limit", async () => {
+    const script = String(wf.jobs.comment.steps[0].with.script);
+    const AsyncFunction = Object.getPrototypeOf(async () => {}).constructor;
+    const run = async (existing: Array<{ id: number; user: { type: string }; body: string }>, summary: string) => {
+      const calls: Array<[string, Record<string, unknown>]> = [];
+      const github = {
+        paginate: async () => existing,
+        rest: {
+          issues: {
+            listComments: () => undefined,
+            updateComment: async (a: Record<string, unknown>) => void calls.push(["update", a]),
+            createComment: async (a: Record<string, unknown>) => void calls.push(["create", a]),
+          },
+        },
+      };
+      const context = {
+        repo: { owner: "o", repo: "r" },
+        payload: { pull_request: { number: 7 } },
+        serverUrl: "https://github.com",
+        runId: 1,
+      };
+      await new AsyncFunction("github", "context", "core", "process", script)(github, context, {}, { env: { SUMMARY: summary } });
+      return calls;
+    };
+    const body = `${COMMENT_MARKER}\n# summary`;
+    const human = { id: 1, user: { type: "User" }, body: `${COMMENT_MARKER} quoted by a person` };
+    expect(await run([human], body)).toEqual([["create", { owner: "o", repo: "r", issue_number: 7, body }]]);
+    expect(await run([human, { id: 2, user: { type: "Bot" }, body: `${COMMENT_MARKER}\nold` }], body)).toEqual([
+      ["update", { owner: "o", repo: "r", comment_id: 2, body }],
+    ]);
+    const [[, long]] = await run([], body + "x".repeat(70000));
+    expect(String(long.body).length).toBeLessThan(65536);
+    expect(String(long.body)).toContain("https://github.com/o/r/actions/runs/1");
+  });
+
   test("plans each stack with cdktf diff, only with an OIDC role or a Terraform Cloud token, one at a time per stack", () => {
     const plan = wf.jobs.plan;
     expect(plan.strategy.matrix.stack).toBe("${{ fromJSON(needs.summary.outputs.stacks) }}");
