@@ -214,6 +214,15 @@ describe("what-is-on columns come from resource types, so later features show up
           },
           aws_config_config_rule: { a: { provider: "aws.eu_west_1", name: "r1" }, b: { provider: "aws.eu_west_1", name: "r2" } },
           aws_securityhub_account: { h: { provider: "aws.eu_west_1" } },
+          aws_cloudwatch_event_rule: {
+            sh: {
+              provider: "aws.eu_west_1",
+              event_pattern: JSON.stringify({
+                source: ["aws.securityhub"],
+                detail: { findings: { Severity: { Label: ["HIGH", "CRITICAL"] } } },
+              }),
+            },
+          },
         },
         undefined,
         [{ to: "aws_guardduty_detector.d", id: "abc123", provider: "aws.eu_west_1" }],
@@ -223,11 +232,11 @@ describe("what-is-on columns come from resource types, so later features show up
     expect(f.rows[0].cells).toMatchObject({
       GuardDuty: "adopted",
       "AWS Config": "2 rule(s)",
-      "Security Hub": "on",
+      "Security Hub": "on, findings HIGH/CRITICAL alerted",
       Suppressed: "1 filter(s)",
     });
     expect(f.suppressions).toEqual([
-      { name: "scanner", region: "eu-west-1", action: "ARCHIVE", reason: "Vulnerability scanner 10.0.0.5, ticket SEC-12" },
+      { name: "scanner", regions: ["eu-west-1"], action: "ARCHIVE", reason: "Vulnerability scanner 10.0.0.5, ticket SEC-12" },
     ]);
     const md = renderSummary({ dir: "x", stacks: new Map([["x", stack]]) }, { prices });
     expect(md).toContain("| `scanner` | eu-west-1 | ARCHIVE | Vulnerability scanner 10.0.0.5, ticket SEC-12 |");

@@ -21,7 +21,7 @@ const PLAN_LABELS: Record<string, string> = {
 /** The parts of an EventBridge pattern the summary reads. */
 interface EventPattern {
   readonly source?: unknown;
-  readonly detail?: { readonly severity?: unknown };
+  readonly detail?: { readonly severity?: unknown; readonly findings?: { readonly Severity?: { readonly Label?: unknown } } };
 }
 
 /** Event pattern of a rule, parsed; undefined when it is not literal JSON. */
@@ -44,6 +44,12 @@ export function severityFloor(rule: Item): number | undefined {
     if (Array.isArray(n) && (n[0] === ">=" || n[0] === ">") && typeof n[1] === "number") return n[1];
   }
   return undefined;
+}
+
+/** The Security Hub severity labels a rule matches (`detail.findings.Severity.Label`), if it lists them. */
+export function securityHubLabels(rule: Item): string[] | undefined {
+  const labels = eventPattern(rule)?.detail?.findings?.Severity?.Label;
+  return Array.isArray(labels) && labels.every((l) => typeof l === "string") ? labels : undefined;
 }
 
 /** Event sources a rule matches (`aws.guardduty`, ...). */
@@ -122,6 +128,17 @@ export const COLUMNS: readonly Column[] = [
   {
     column: "Security Hub",
     kind: "resource",
+    type: "aws_cloudwatch_event_rule",
+    cell: (items) =>
+      list(
+        items
+          .filter((i) => eventSources(i).includes("aws.securityhub"))
+          .map((i) => `findings ${securityHubLabels(i)?.join("/") ?? "(all)"} alerted`),
+      ),
+  },
+  {
+    column: "Security Hub",
+    kind: "resource",
     type: "aws_securityhub_standards_subscription",
     cell: (items) => `${items.length} standard(s)`,
   },
@@ -194,7 +211,7 @@ export interface StackFacts {
   readonly otherAlarms: readonly { name: string; region?: string; description?: string }[];
   /** Console sign-in allow-list, as written in the filter pattern. */
   readonly consoleAllowList?: readonly string[];
-  readonly suppressions: readonly { name: string; region?: string; action?: string; reason?: string }[];
+  readonly suppressions: readonly { name: string; regions: readonly string[]; action?: string; reason?: string }[];
 }
 
 export interface LogAlarm {
@@ -301,6 +318,21 @@ function consoleAllowListOf(stack: Stack): string[] | undefined {
   return undefined;
 }
 
+/** GuardDuty filters, one entry per name, action and reason with the regions it is in. */
+function suppressionsOf(stack: Stack): StackFacts["suppressions"] {
+  const byKey = new Map<string, { name: string; regions: string[]; action?: string; reason?: string }>();
+  for (const f of resourcesOf(stack, "aws_guardduty_filter")) {
+    const action = typeof f.body.action === "string" ? f.body.action : undefined;
+    const reason = typeof f.body.description === "string" ? f.body.description : undefined;
+    const key = JSON.stringify([displayName(f), action, reason]);
+    const entry = byKey.get(key) ?? { name: displayName(f), regions: [], action, reason };
+    if (f.region) entry.regions.push(f.region);
+    byKey.set(key, entry);
+  }
+  const order = (r: string) => stack.regions.indexOf(r);
+  return [...byKey.values()].map((e) => ({ ...e, regions: e.regions.sort((a, b) => order(a) - order(b)) }));
+}
+
 export function describeStack(stack: Stack): StackFacts {
   const aws = stack.json.provider?.aws ?? [];
   const accountIds = [...new Set(aws.flatMap((p) => (Array.isArray(p.allowed_account_ids) ? p.allowed_account_ids.map(String) : [])))];
@@ -330,11 +362,6 @@ export function describeStack(stack: Stack): StackFacts {
     logAlarms: log,
     otherAlarms: other,
     consoleAllowList: consoleAllowListOf(stack),
-    suppressions: resourcesOf(stack, "aws_guardduty_filter").map((f) => ({
-      name: displayName(f),
-      region: f.region,
-      action: typeof f.body.action === "string" ? f.body.action : undefined,
-      reason: typeof f.body.description === "string" ? f.body.description : undefined,
-    })),
+    suppressions: suppressionsOf(stack),
   };
 }

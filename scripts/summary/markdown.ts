@@ -70,11 +70,11 @@ function suppressionSection(f: StackFacts): string[] {
   if (!f.suppressions.length) return [];
   return [
     "",
-    `### Suppressed findings (${f.suppressions.length} filters)`,
+    `### Suppressed findings (${f.suppressions.length} ${f.suppressions.length === 1 ? "filter" : "filters"})`,
     "",
     ...table(
-      ["Filter", "Region", "Action", "Reason"],
-      f.suppressions.map((s) => [code(s.name), s.region ?? "-", s.action ?? "-", s.reason ?? "**no reason given**"]),
+      ["Filter", "Regions", "Action", "Reason"],
+      f.suppressions.map((s) => [code(s.name), s.regions.join(", ") || "-", s.action ?? "-", s.reason ?? "**no reason given**"]),
     ),
   ];
 }

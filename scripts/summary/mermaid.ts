@@ -10,7 +10,7 @@
  * `a -.->|"label"| b`, declared ids only, no reserved words as ids, no raw quotes in labels.
  */
 import { severityBand } from "../../detection/severity";
-import { eventSources, severityFloor } from "./facts";
+import { eventSources, securityHubLabels, severityFloor } from "./facts";
 import { resourcesOf, type Block, type Item, type Stack } from "./synth-output";
 
 const SOURCE_LABELS: Record<string, string> = {
@@ -75,7 +75,13 @@ export function flowchart(stack: Stack): string {
       const srcNode = id(`src_${source}`);
       g.nodes.set(srcNode, SOURCE_LABELS[source] ?? source);
       const floor = severityFloor(rule);
-      addEdge(g, srcNode, ruleNode, floor === undefined ? undefined : `severity >= ${floor} (${severityBand(floor)})`);
+      const labels = securityHubLabels(rule);
+      addEdge(
+        g,
+        srcNode,
+        ruleNode,
+        floor !== undefined ? `severity >= ${floor} (${severityBand(floor)})` : labels ? `severity ${labels.join(", ")}` : undefined,
+      );
     }
     for (const t of ruleTargets) {
       for (const type of refTypes(t)) {
