@@ -6,7 +6,7 @@ import { estimateCost, loadPriceTable } from "../../scripts/summary/cost";
 import { describeStack } from "../../scripts/summary/facts";
 import { checkFlowchart, flowchart } from "../../scripts/summary/mermaid";
 import { renderSummary } from "../../scripts/summary/markdown";
-import { indexStack, readSynthOutput, type StackJson, type SynthOutput } from "../../scripts/summary/synth-output";
+import { indexStack, readSynthOutput, referencesIn, type StackJson, type SynthOutput } from "../../scripts/summary/synth-output";
 import { BASE_YAML, synthYaml, type Synthesized } from "../helpers/synth";
 
 const ROOT = join(__dirname, "..", "..");
@@ -148,12 +148,15 @@ describe("summary of a two-account config with every optional piece", () => {
     expect(checkFlowchart(chart)).toEqual([]);
     expect(chart).toContain('src_aws_guardduty -->|"severity >= 4 (MEDIUM)"| rules_aws_guardduty');
     for (const edge of [
-      "rules_aws_guardduty --> topics",
+      "rules_aws_guardduty --> topic_acme_alerts",
       "trail_logs --> filters",
       "filters --> log_alarms",
-      "log_alarms --> topics",
-      "topics --> email",
-      "topics --> chatbot",
+      "log_alarms --> topic_acme_alerts",
+      "other_alarms --> topic_acme_alerts",
+      "topic_acme_alerts --> email_topic_acme_alerts",
+      "topic_acme_alerts --> fn_slack_notifier_function_25EEB782",
+      "fn_slack_notifier_function_25EEB782 --> slack_webhook",
+      "topic_acme_alerts --> chatbot",
       "chatbot --> slack_channel",
     ]) {
       expect(chart).toContain(`  ${edge}`);
@@ -270,10 +273,60 @@ describe("what-is-on columns come from resource types, so later features show up
     );
   });
 
+  test("the flow shows dead-letter queues of EventBridge targets and SNS subscriptions, and each topic by name", () => {
+    const p = { provider: "aws.eu_west_1" };
+    const stack = indexStack(
+      "x",
+      base({
+        aws_cloudwatch_event_rule: {
+          r: { ...p, name: "acme-guardduty-findings", event_pattern: JSON.stringify({ source: ["aws.guardduty"] }) },
+        },
+        aws_cloudwatch_event_target: {
+          t: {
+            ...p,
+            rule: "${aws_cloudwatch_event_rule.r.name}",
+            arn: "${aws_sns_topic.a.arn}",
+            dead_letter_config: { arn: "${aws_sqs_queue.d.arn}" },
+          },
+        },
+        aws_sns_topic: { a: { ...p, name: "acme-alerts" }, h: { ...p, name: "acme-alerts-health" } },
+        aws_sqs_queue: { d: { ...p, name: "dlq" }, s: { ...p, name: "sub-dlq" } },
+        aws_sns_topic_subscription: {
+          e: { ...p, protocol: "email", endpoint: "x@example.com", topic_arn: "${aws_sns_topic.h.arn}" },
+          q: {
+            ...p,
+            protocol: "https",
+            endpoint: "https://example.com",
+            topic_arn: "${aws_sns_topic.a.arn}",
+            redrive_policy: '${jsonencode({"deadLetterTargetArn" = aws_sqs_queue.s.arn})}',
+          },
+        },
+      }),
+    );
+    const chart = flowchart(stack);
+    expect(checkFlowchart(chart)).toEqual([]);
+    expect(chart).toContain("  rules_aws_guardduty --> topic_acme_alerts\n");
+    expect(chart).toContain('  rules_aws_guardduty -.->|"delivery failed"| rule_dlq');
+    expect(chart).toContain('  topic_acme_alerts -.->|"delivery failed"| sub_dlq');
+    expect(chart).toContain("  topic_acme_alerts_health --> email_topic_acme_alerts_health");
+    expect(chart).not.toContain("rules_aws_guardduty --> target_aws_sqs_queue");
+  });
+
   test("a detector looked up with a data source is external", () => {
     const stack = indexStack("x", base({}, { aws_guardduty_detector: { d: { provider: "aws.eu_west_1" } } }));
     expect(describeStack(stack).rows[0].cells.GuardDuty).toBe("external");
   });
+});
+
+test("references are found inside expressions, also nested in function calls, and not in plain strings", () => {
+  expect(
+    referencesIn({
+      a: "${aws_sns_topic.t.arn}",
+      b: ['${jsonencode({"deadLetterTargetArn" = aws_sqs_queue.q.arn})}'],
+      c: "arn:${data.aws_partition.p.partition}:iam::aws:policy/X",
+      d: "aws_kms_key.not_a_reference in prose, ${var.x} and ${count.index}",
+    }),
+  ).toEqual(["aws_sns_topic.t", "aws_sqs_queue.q", "data.aws_partition.p"]);
 });
 
 describe("the Mermaid check is strict", () => {

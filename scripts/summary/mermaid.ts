@@ -11,7 +11,7 @@
  */
 import { severityBand } from "../../detection/severity";
 import { eventSources, securityHubLabels, severityFloor } from "./facts";
-import { resourcesOf, type Block, type Item, type Stack } from "./synth-output";
+import { referencesIn, resourcesOf, type Block, type Item, type Stack } from "./synth-output";
 
 const SOURCE_LABELS: Record<string, string> = {
   "aws.guardduty": "GuardDuty findings",
@@ -42,33 +42,36 @@ function addEdge(g: Graph, from: string, to: string, edgeLabel?: string, dashed?
   if (!g.edges.some((e) => e.from === from && e.to === to && e.label === edgeLabel)) g.edges.push({ from, to, label: edgeLabel, dashed });
 }
 
-/** The resource types a block's references point at (`aws_sns_topic`, ...). */
-function refTypes(item: Item): string[] {
-  return item.refs.filter((r) => !r.startsWith("data.")).map((r) => r.split(".")[0]);
+/** The addresses referenced from one attribute of a block. */
+function refsIn(item: Item, attribute: string): string[] {
+  return referencesIn(item.body[attribute]);
 }
 
 export function flowchart(stack: Stack): string {
   const g: Graph = { nodes: new Map(), edges: [] };
-  const topics = resourcesOf(stack, "aws_sns_topic");
-  const topicRegions = new Set(topics.map((t) => t.region));
-  const encrypted = topics.some((t) => t.body.kms_master_key_id);
-  if (topics.length) {
-    g.nodes.set("topics", `SNS alert topic in ${plural(topicRegions.size, "region")}${encrypted ? ", KMS-encrypted" : ""}`);
-  }
-  const targetNode = (type: string): string | undefined => {
-    if (type === "aws_sns_topic") return topics.length ? "topics" : undefined;
-    if (type === "aws_sqs_queue") return (g.nodes.set("queue", "SQS queue"), "queue");
-    if (type === "aws_lambda_function") return (g.nodes.set("lambda_target", "Lambda"), "lambda_target");
-    return undefined;
-  };
 
-  // Event sources -> rules -> targets.
-  const rules = resourcesOf(stack, "aws_cloudwatch_event_rule");
+  // One node per topic name (the alert topic, and any other topic), across its regions.
+  const topicNode = new Map<string, string>(); // topic address -> node id
+  const topicsByName = new Map<string, Item[]>();
+  for (const t of resourcesOf(stack, "aws_sns_topic")) {
+    const name = String(t.body.name ?? t.name);
+    topicsByName.set(name, [...(topicsByName.get(name) ?? []), t]);
+  }
+  for (const [name, topics] of topicsByName) {
+    const node = id(`topic_${name}`);
+    const regions = new Set(topics.map((t) => t.region)).size;
+    const encrypted = topics.every((t) => t.body.kms_master_key_id);
+    g.nodes.set(node, `SNS topic ${name} in ${plural(regions, "region")}${encrypted ? ", KMS-encrypted" : ""}`);
+    for (const t of topics) topicNode.set(t.address, node);
+  }
+  const topicsOf = (refs: readonly string[]) => [...new Set(refs.map((r) => topicNode.get(r)).filter((n): n is string => !!n))];
+
+  // Event sources -> rules -> targets (by the target's arn), and their dead-letter queues.
   const targets = resourcesOf(stack, "aws_cloudwatch_event_target");
-  for (const rule of rules) {
-    const sources = eventSources(rule);
+  for (const rule of resourcesOf(stack, "aws_cloudwatch_event_rule")) {
     const ruleTargets = targets.filter((t) => t.refs.includes(rule.address));
     if (!ruleTargets.length) continue;
+    const sources = eventSources(rule);
     const ruleNode = id(`rules_${sources.join("_") || "events"}`);
     g.nodes.set(ruleNode, `EventBridge rule ${String(rule.body.name ?? "")}`.trim());
     for (const source of sources.length ? sources : ["events"]) {
@@ -84,19 +87,22 @@ export function flowchart(stack: Stack): string {
       );
     }
     for (const t of ruleTargets) {
-      for (const type of refTypes(t)) {
-        const node = type === "aws_cloudwatch_event_rule" ? undefined : targetNode(type);
-        if (node) addEdge(g, ruleNode, node);
+      const arn = refsIn(t, "arn");
+      for (const node of topicsOf(arn)) addEdge(g, ruleNode, node);
+      for (const r of arn.filter((a) => !topicNode.has(a))) {
+        const type = r.split(".")[0];
+        const node = id(`target_${type}`);
+        g.nodes.set(node, type === "aws_sqs_queue" ? "SQS queue" : type === "aws_lambda_function" ? "Lambda" : type);
+        addEdge(g, ruleNode, node);
       }
-      const dlq = (t.body.dead_letter_config as Block | undefined)?.arn;
-      if (dlq) {
+      if (refsIn(t, "dead_letter_config").length) {
         g.nodes.set("rule_dlq", "Undelivered events: SQS dead-letter queue");
         addEdge(g, ruleNode, "rule_dlq", "delivery failed", true);
       }
     }
   }
 
-  // Log metric filters -> alarms; every alarm -> its action topics.
+  // Log metric filters -> alarms; every alarm -> the topics of its actions.
   const filters = resourcesOf(stack, "aws_cloudwatch_log_metric_filter");
   const filterMetrics = new Set(
     filters.map((f) => {
@@ -125,22 +131,42 @@ export function flowchart(stack: Stack): string {
     ["log_alarms", logAlarms],
     ["other_alarms", otherAlarms],
   ] as const) {
-    if (group.some((a) => a.refs.some((r) => r.startsWith("aws_sns_topic.")))) addEdge(g, node, "topics");
+    for (const topic of topicsOf(group.flatMap((a) => refsIn(a, "alarm_actions")))) addEdge(g, node, topic);
   }
 
   // Topics -> subscribers.
   const subs = resourcesOf(stack, "aws_sns_topic_subscription");
-  const emails = new Set(subs.filter((s) => s.body.protocol === "email").map((s) => String(s.body.endpoint)));
-  if (emails.size) {
-    g.nodes.set("email", `Email: ${plural(emails.size, "address", "addresses")}`);
-    addEdge(g, "topics", "email");
+  const functions = resourcesOf(stack, "aws_lambda_function");
+  for (const sub of subs) {
+    const protocol = String(sub.body.protocol);
+    for (const topic of topicsOf(refsIn(sub, "topic_arn"))) {
+      const fn = functions.find((f) => refsIn(sub, "endpoint").includes(f.address));
+      let node: string;
+      if (protocol === "email") {
+        const addresses = new Set(
+          subs
+            .filter((s) => s.body.protocol === "email" && topicsOf(refsIn(s, "topic_arn")).includes(topic))
+            .map((s) => String(s.body.endpoint)),
+        );
+        node = id(`email_${topic}`);
+        g.nodes.set(node, `Email: ${plural(addresses.size, "address", "addresses")}`);
+      } else if (fn) {
+        node = id(`fn_${fn.name}`);
+        g.nodes.set(node, `Lambda ${String(fn.body.function_name ?? fn.name)}`);
+      } else {
+        node = id(`sub_${protocol}`);
+        g.nodes.set(node, `${protocol} subscription`);
+      }
+      addEdge(g, topic, node);
+      if (refsIn(sub, "redrive_policy").length) {
+        g.nodes.set("sub_dlq", "Undelivered notifications: SQS dead-letter queue");
+        addEdge(g, topic, "sub_dlq", "delivery failed", true);
+      }
+    }
   }
-  for (const fn of resourcesOf(stack, "aws_lambda_function")) {
-    const subscribed = subs.some((s) => s.body.protocol === "lambda" && s.refs.includes(fn.address));
-    if (!subscribed) continue;
+  for (const fn of functions) {
     const fnNode = id(`fn_${fn.name}`);
-    g.nodes.set(fnNode, `Lambda ${String(fn.body.function_name ?? fn.name)}`);
-    addEdge(g, "topics", fnNode);
+    if (!g.nodes.has(fnNode)) continue;
     const env = ((fn.body.environment as Block | undefined)?.variables as Block | undefined) ?? {};
     if (Object.keys(env).some((k) => /WEBHOOK/.test(k))) {
       g.nodes.set("slack_webhook", "Slack (incoming webhook)");
@@ -153,15 +179,10 @@ export function flowchart(stack: Stack): string {
       }
     }
   }
-  for (const other of new Set(subs.map((s) => String(s.body.protocol)).filter((p) => p !== "email" && p !== "lambda"))) {
-    const node = id(`sub_${other}`);
-    g.nodes.set(node, `${other} subscription`);
-    addEdge(g, "topics", node);
-  }
   for (const c of resourcesOf(stack, "aws_chatbot_slack_channel_configuration")) {
     g.nodes.set("chatbot", "AWS Chatbot");
     g.nodes.set("slack_channel", `Slack channel ${String(c.body.slack_channel_id ?? "")}`.trim());
-    addEdge(g, "topics", "chatbot");
+    for (const topic of topicsOf(refsIn(c, "sns_topic_arns"))) addEdge(g, topic, "chatbot");
     addEdge(g, "chatbot", "slack_channel");
   }
 

@@ -73,16 +73,35 @@ export function readSynthOutput(dir: string): SynthOutput {
   return { dir, stacks };
 }
 
-const REF = /\$\{(?:(data)\.)?([a-z][a-z0-9_]*)\.([A-Za-z0-9_-]+)[.[}]/g;
+/** `aws_sns_topic.x` or `data.aws_partition.x` inside an expression (types have an underscore; `var.x`, `count.index` do not). */
+const REF = /(?<![\w.])(data\.)?([a-z][a-z0-9]*_[a-z0-9_]+)\.([A-Za-z_][A-Za-z0-9_-]*)/g;
 
-export function referencesIn(value: unknown): string[] {
-  const text = JSON.stringify(value);
-  const out = new Set<string>();
-  for (const m of text.matchAll(REF)) {
-    // `${var.x}`, `${local.x}` and function calls are not block references.
-    if (!m[1] && (m[2] === "var" || m[2] === "local" || m[2] === "module")) continue;
-    out.add(m[1] ? `data.${m[2]}.${m[3]}` : `${m[2]}.${m[3]}`);
+/** The `${...}` expressions in a string, with nested braces (`${jsonencode({a = b})}`) kept whole. */
+function expressions(text: string): string[] {
+  const out: string[] = [];
+  for (let start = text.indexOf("${"); start !== -1; start = text.indexOf("${", start + 2)) {
+    let depth = 0;
+    for (let k = start + 1; k < text.length; k++) {
+      if (text[k] === "{") depth++;
+      else if (text[k] === "}" && --depth === 0) {
+        out.push(text.slice(start + 2, k));
+        break;
+      }
+    }
   }
+  return out;
+}
+
+/** Addresses referenced from a value's expressions (`${aws_sns_topic.x.arn}` -> `aws_sns_topic.x`). */
+export function referencesIn(value: unknown): string[] {
+  const out = new Set<string>();
+  const visit = (v: unknown): void => {
+    if (typeof v === "string") {
+      for (const expr of expressions(v)) for (const m of expr.matchAll(REF)) out.add(m[1] ? `data.${m[2]}.${m[3]}` : `${m[2]}.${m[3]}`);
+    } else if (Array.isArray(v)) v.forEach(visit);
+    else if (v && typeof v === "object") Object.values(v).forEach(visit);
+  };
+  visit(value);
   return [...out].sort();
 }
 
