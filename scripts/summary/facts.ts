@@ -109,15 +109,16 @@ export const COLUMNS: readonly Column[] = [
     column: "Channels",
     kind: "resource",
     type: "aws_sns_topic_subscription",
+    // Distinct endpoints per protocol (one address subscribed to two topics counts once).
     cell: (items, stack) => {
-      const byProtocol = new Map<string, number>();
+      const byProtocol = new Map<string, Set<string>>();
       const functions: string[] = [];
       for (const i of items) {
         const fn = i.refs.map((r) => stack.byAddress.get(r)).find((r) => r?.type === "aws_lambda_function");
         if (fn) functions.push(`Lambda ${displayName(fn)}`);
-        else byProtocol.set(String(i.body.protocol), (byProtocol.get(String(i.body.protocol)) ?? 0) + 1);
+        else byProtocol.set(String(i.body.protocol), (byProtocol.get(String(i.body.protocol)) ?? new Set()).add(String(i.body.endpoint)));
       }
-      return list([...[...byProtocol].sort(([a], [b]) => a.localeCompare(b)).map(([p, n]) => `${p} x${n}`), ...functions.sort()]);
+      return list([...[...byProtocol].sort(([a], [b]) => a.localeCompare(b)).map(([p, n]) => `${p} x${n.size}`), ...functions.sort()]);
     },
   },
   { column: "Channels", kind: "resource", type: "aws_chatbot_slack_channel_configuration", cell: () => "Chatbot", regionsOf: topicRegions },
