@@ -312,9 +312,18 @@ describe("what-is-on columns come from resource types, so later features show up
     expect(chart).not.toContain("rules_aws_guardduty --> target_aws_sqs_queue");
   });
 
-  test("a detector looked up with a data source is external", () => {
+  test("a detector looked up with a data source is external, unless the stack also manages one there", () => {
     const stack = indexStack("x", base({}, { aws_guardduty_detector: { d: { provider: "aws.eu_west_1" } } }));
     expect(describeStack(stack).rows[0].cells.GuardDuty).toBe("external");
+    const both = indexStack(
+      "x",
+      base(
+        { aws_guardduty_detector: { r: { provider: "aws.eu_west_1" } } },
+        { aws_guardduty_detector: { d: { provider: "aws.eu_west_1" } } },
+        [{ to: "aws_guardduty_detector.r", id: "x" }],
+      ),
+    );
+    expect(describeStack(both).rows[0].cells.GuardDuty).toBe("adopted");
   });
 });
 

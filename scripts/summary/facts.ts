@@ -70,6 +70,8 @@ export interface Column {
   readonly cell: (items: readonly Item[], stack: Stack) => string | undefined;
   /** Regions a block counts for; default its provider's region. */
   readonly regionsOf?: (item: Item, stack: Stack) => readonly string[];
+  /** Leave the cell empty where the region has a resource of this type (it says more). */
+  readonly unless?: string;
 }
 
 /** Regions of the SNS topics a block references (the topics a Chatbot configuration serves). */
@@ -86,7 +88,8 @@ export const COLUMNS: readonly Column[] = [
     type: "aws_guardduty_detector",
     cell: (items, s) => (items.some((i) => s.imported.has(i.address)) ? "adopted" : "created"),
   },
-  { column: "GuardDuty", kind: "data", type: "aws_guardduty_detector", cell: () => "external" },
+  // A stack that manages the detector may still look it up (e.g. to import it by lookup).
+  { column: "GuardDuty", kind: "data", type: "aws_guardduty_detector", cell: () => "external", unless: "aws_guardduty_detector" },
   {
     column: "Plans",
     kind: "resource",
@@ -258,6 +261,7 @@ function rowsOf(stack: Stack): { columns: string[]; rows: RegionRow[] } {
       for (const r of regions) byRegion.set(r, [...(byRegion.get(r) ?? []), item]);
     }
     for (const [region, items] of byRegion) {
+      if (col.unless && stack.items.some((i) => i.kind === "resource" && i.type === col.unless && i.region === region)) continue;
       const text = col.cell(items, stack);
       if (text === undefined || !cells.has(region)) continue;
       used.add(col.column);
