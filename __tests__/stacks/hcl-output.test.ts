@@ -17,6 +17,7 @@ const EXAMPLE = readFileSync(join(__dirname, "..", "..", "threat-alerts.yaml"), 
 const CONFIGS: Record<string, string> = {
   example: EXAMPLE,
   "s3 backend (lockfile override)": `${BASE_YAML}\nbackend:\n  type: s3\n  s3: { bucket: my-tfstate, region: us-east-1 }\n`,
+  "adopted detector (import block)": `${BASE_YAML}guardduty:\n  existingDetectors: { default: { eu-west-1: "${"a".repeat(32)}" } }\n`,
 };
 
 /** Synthesizes in HCL mode (what `cdktf synth --hcl` sets) and returns stack name -> cdk.tf text. */
@@ -116,6 +117,10 @@ describe.each(Object.keys(CONFIGS))("synth --hcl of the %s config", (configName)
       expect(like(tf.terraform, parsed.terraform)).toEqual(withoutMetadata(tf.terraform));
       expect(parsed.terraform[0].required_version).toMatch(/^>= 1\.\d+\.\d+$/);
       expect(like(tf.provider, parsed.provider)).toEqual(tf.provider);
+      // import blocks: `to` and `provider` are references in HCL ("${...}" once parsed).
+      const unref = (v: unknown) => JSON.parse(JSON.stringify(v ?? []).replace(/\$\{([^}]+)\}/g, "$1"));
+      expect(unref(parsed.import)).toEqual(unref((tf as { import?: unknown }).import));
+      if (configName.includes("import block")) expect(parsed.import).toHaveLength(1);
       for (const kind of ["resource", "data"] as const) {
         const expected = withoutMetadata(tf[kind] ?? {}) as Record<string, Record<string, unknown>>;
         const actual = parsed[kind] as Record<string, Record<string, unknown[]>>;
