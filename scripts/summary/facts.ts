@@ -4,6 +4,7 @@
  * to describe the blocks), so a new resource type is one line there; types in no column still
  * appear in the per-type resource count.
  */
+import { posix } from "node:path";
 import { severityBand } from "../../detection/severity";
 import { displayName, resourcesOf, type Block, type Item, type Stack } from "./synth-output";
 
@@ -227,7 +228,7 @@ export interface LogAlarm {
   readonly description?: string;
 }
 
-function backendOf(terraform: Block | undefined): Backend {
+function backendOf(terraform: Block | undefined, stackName: string): Backend {
   const cloud = terraform?.cloud as Block | undefined;
   if (cloud) {
     const ws = (cloud.workspaces as Block | undefined) ?? {};
@@ -239,7 +240,11 @@ function backendOf(terraform: Block | undefined): Backend {
   }
   const backend = (terraform?.backend as Record<string, Block> | undefined) ?? {};
   const [kind, cfg] = Object.entries(backend)[0] ?? ["local", {}];
-  if (kind === "local") return { kind, text: `local file \`${String(cfg.path ?? "terraform.tfstate")}\`` };
+  if (kind === "local") {
+    // Terraform runs in cdktf.out/stacks/<stack>/; say where that puts the file in the project.
+    const where = posix.normalize(posix.join("cdktf.out/stacks", stackName, String(cfg.path ?? "terraform.tfstate")));
+    return { kind, text: `local file \`${where}\`` };
+  }
   if (kind === "s3") {
     const lock = cfg.use_lockfile ? "S3 lockfile" : cfg.dynamodb_table ? `DynamoDB table \`${String(cfg.dynamodb_table)}\`` : "no lock";
     return {
@@ -357,7 +362,7 @@ export function describeStack(stack: Stack): StackFacts {
     name: stack.name,
     accountIds,
     assumeRoleArns,
-    backend: backendOf(stack.json.terraform),
+    backend: backendOf(stack.json.terraform, stack.name),
     terraformVersion: typeof stack.json.terraform?.required_version === "string" ? stack.json.terraform.required_version : undefined,
     providerVersions,
     regions: stack.regions,
