@@ -192,6 +192,46 @@ describe("detectors created, adopted and managed elsewhere, from real synth outp
   });
 });
 
+describe("alert sources from real synth output: AWS Config, Security Hub, export, suppressions with their reasons, trusted IPs", () => {
+  const YAML = `${BASE_YAML}guardduty:
+  export: { retentionDays: 365 }
+  suppress:
+    - { name: internal-scanner, reason: authorised weekly scan, findingTypes: [Recon:EC2/PortProbeUnprotectedPort] }
+  trustedIps: ["198.51.100.0/24"]
+awsConfig:
+  managedRules: [ec2-no-amazon-key-pair, s3-bucket-public-read-prohibited]
+  createRecorder: true
+securityHub: { minSeverity: HIGH }
+`;
+  let out: Synthesized;
+  let output: SynthOutput;
+  beforeAll(() => {
+    out = synthYaml(YAML);
+    output = read(out);
+  });
+  afterAll(() => out.cleanup());
+
+  test("every region shows each source, and the suppression is listed once with its reason and regions", () => {
+    const f = describeStack(output.stacks.get("acme")!);
+    for (const row of f.rows) {
+      expect(row.cells).toMatchObject({
+        "AWS Config": "recorder, 2 rule(s)",
+        "Security Hub": "findings HIGH/CRITICAL alerted",
+        Export: "S3",
+        Suppressed: "1 filter(s)",
+        "Trusted IPs": "1 list(s)",
+      });
+    }
+    expect(f.suppressions).toEqual([
+      { name: "acme-internal-scanner", regions: ["us-east-1", "eu-west-1"], action: "ARCHIVE", reason: "authorised weekly scan" },
+    ]);
+    const chart = flowchart(output.stacks.get("acme")!);
+    expect(checkFlowchart(chart)).toEqual([]);
+    expect(chart).toContain('src_aws_securityhub -->|"severity HIGH, CRITICAL"| rules_aws_securityhub');
+    expect(chart).toContain("src_aws_config --> rules_aws_config");
+  });
+});
+
 describe("what-is-on columns come from resource types, so later features show up", () => {
   const base = (extra: StackJson["resource"], data?: StackJson["data"], imports?: StackJson["import"]): StackJson => ({
     terraform: { required_providers: { aws: { source: "aws", version: "6.25.0" } } },
