@@ -17,6 +17,7 @@ const EXAMPLE = readFileSync(join(__dirname, "..", "..", "threat-alerts.yaml"), 
 const CONFIGS: Record<string, string> = {
   example: EXAMPLE,
   "s3 backend (lockfile override)": `${BASE_YAML}\nbackend:\n  type: s3\n  s3: { bucket: my-tfstate, region: us-east-1 }\n`,
+  "cloud backend": `${BASE_YAML}\nbackend:\n  type: cloud\n  cloud: { organization: my-org }\n`,
   "adopted detector (import block)": `${BASE_YAML}guardduty:\n  existingDetectors: { default: { eu-west-1: "${"a".repeat(32)}" } }\n`,
 };
 
