@@ -152,9 +152,8 @@ test("the renderer fix is idempotent and leaves a block without settings as cdkt
   expect(render.renderTerraform({ required_providers: {} })).not.toContain("required_version");
 });
 
-// cdktf validates a cloud backend by running `terraform version` at synth, so this one is checked at
-// the renderer, where no terraform is needed, with the block as cdktf 0.21's CloudBackend hands it
-// over in HCL mode (typed values; captured from a synth).
+// The renderer on its own, with the cloud block as it is handed over in HCL mode (typed values;
+// captured from a synth).
 test("a terraform block with a cloud backend and required_version renders as valid HCL", () => {
   // eslint-disable-next-line @typescript-eslint/no-require-imports
   const render = require("cdktf/lib/hcl/render");

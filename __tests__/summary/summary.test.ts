@@ -300,7 +300,7 @@ describe("what-is-on columns come from resource types, so later features show up
   });
 
   test("a Terraform Cloud backend names the workspace and organization", () => {
-    // Synthesizing a cloud backend needs terraform in cdktf 0.21, so this block is written by hand as cdktf writes it.
+    // With a hostname (Terraform Enterprise), written as the cloud block is synthesized.
     const json = base({});
     const stack = indexStack("x", {
       ...json,
