@@ -130,7 +130,7 @@ describe("summary of a two-account config with every optional piece", () => {
       .items.filter((i) => i.type === "aws_cloudwatch_metric_alarm" && i.region === "ap-southeast-2").length;
     expect(other.cells.Alarms).toBe(otherAlarms ? String(otherAlarms) : undefined);
     expect(markdown).toContain(
-      "| ap-southeast-2 | created | EBS malware, EKS, Lambda, Runtime, S3 | >= 4 (MEDIUM) | email x2, Lambda acme-slack-notifier, Chatbot | - | - |",
+      "| ap-southeast-2 | created | EBS malware, EKS, Lambda, Runtime, S3 | >= 4 (MEDIUM) | email x2, Lambda acme-slack-notifier, Chatbot |",
     );
   });
 
