@@ -3,6 +3,8 @@
  * Names are the same in every region and account (each account gets its own stack), so a name is
  * unique where AWS needs it to be. The config check uses `NAME_RULES` to bound `project`.
  */
+import { MANAGEMENT_STACK_SUFFIX } from "./sections/organization";
+
 export interface NameRule {
   /** What the name is, for error messages. */
   readonly what: string;
@@ -14,6 +16,8 @@ export interface NameRule {
 export const names = {
   /** One stack per account: `acme-prod`, or `acme` for the credentials' own account. */
   stack: (p: string, accountName?: string) => (accountName ? `${p}-${accountName}` : p),
+  /** Organization mode: the management account's stack, which only designates the GuardDuty administrator. */
+  managementStack: (p: string) => `${p}-${MANAGEMENT_STACK_SUFFIX}`,
   topic: (p: string) => `${p}-alerts`,
   keyAlias: (p: string) => `alias/${p}-alerts`,
   findingsRule: (p: string) => `${p}-guardduty-findings`,

@@ -12,6 +12,7 @@ import { DEFAULT_ACCOUNT_KEY } from "./sections/guardduty";
 import { checkAwsConfig } from "./sections/aws-config";
 import { checkExportRegions, checkGuardDutySources } from "./sections/guardduty-sources";
 import { firstDeployIssues } from "./first-deploy-rules";
+import { checkOrganization } from "./sections/organization";
 
 /** The top-level object as the rules see it: any section may still be its raw, invalid value. */
 interface Loose {
@@ -24,6 +25,7 @@ interface Loose {
   readonly awsConfig?: unknown;
   readonly notifications?: unknown;
   readonly backend?: { readonly type?: unknown; readonly cloud?: { readonly workspacePrefix?: unknown } };
+  readonly organization?: unknown;
 }
 
 interface LooseAccount {
@@ -154,4 +156,6 @@ export function crossSectionRules(config: unknown, ctx: z.RefinementCtx): void {
       `"${lgRegion}" is not one of regions; alarms publish to that region's topic, so add it to regions`,
     );
   }
+
+  checkOrganization(c, issue);
 }

@@ -13,6 +13,7 @@ import { guardduty } from "./sections/guardduty";
 import { notifications } from "./sections/notifications";
 import { awsConfigSection } from "./sections/aws-config";
 import { securityHubSection } from "./sections/security-hub";
+import { organizationSchema } from "./sections/organization";
 
 export type { AccountConfig } from "./sections/accounts";
 export type { BackendConfig } from "./sections/backend";
@@ -35,6 +36,7 @@ export const configSchema = z
     awsConfig: awsConfigSection.optional(),
     securityHub: securityHubSection.optional(),
     backend: backend.default({ type: "local" }),
+    organization: organizationSchema.optional(),
   })
   // Cross-section rules run even when a field above failed, so one run reports every problem.
   .superRefine(crossSectionRules, { when: () => true });

@@ -20,6 +20,8 @@ import type { DetectorSource } from "./guardduty/detector";
 import { createRegionalProviders, providerFor } from "./providers";
 import { addAlertSources } from "./alert-sources";
 import { addStackOutputs } from "./stack-outputs";
+import type { AutoEnable, OrganizationRole } from "../config/sections/organization";
+import { designatedDetector, GuardDutyOrganization, ORGANIZATION_ADMIN_TERRAFORM_FLOOR } from "./guardduty/organization";
 
 const CHATBOT_LOGS_REGION = "us-east-1";
 
@@ -28,6 +30,8 @@ export interface AccountStackProps {
   readonly config: Config;
   /** The account this stack deploys to. */
   readonly account: AccountTarget;
+  /** Organization mode: the account's part (docs/organization.md). */
+  readonly organization?: { readonly role: Exclude<OrganizationRole, "member">; readonly autoEnable: AutoEnable };
 }
 
 export class AccountStack extends TerraformStack {
@@ -35,7 +39,7 @@ export class AccountStack extends TerraformStack {
 
   constructor(scope: Construct, id: string, props: AccountStackProps) {
     super(scope, id);
-    const { config, account } = props;
+    const { config, account, organization } = props;
     const chatbot = config.notifications.chatbot;
     const chatbotRegion = chatbot ? chatbotApiRegion(config.homeRegion) : undefined;
 
@@ -54,8 +58,10 @@ export class AccountStack extends TerraformStack {
     };
     const adopted = config.guardduty.existingDetectors[account.name ?? DEFAULT_ACCOUNT_KEY] ?? {};
     const detectorIn = (region: string): DetectorSource => {
-      if (!config.guardduty.manageDetector) return { type: "external" };
-      const existing = adopted[region];
+      // A member's detector belongs to the organization: a member's own stack only alerts.
+      if (!config.guardduty.manageDetector || organization?.role === "member-with-stack") return { type: "external" };
+      const existing =
+        adopted[region] ?? (organization?.role === "admin" ? designatedDetector(this, providerFor(providers, region), region) : undefined);
       return existing === undefined
         ? { type: "create", settings: detectorSettings }
         : { type: "adopt", detectorId: existing, settings: detectorSettings };
@@ -73,6 +79,18 @@ export class AccountStack extends TerraformStack {
           emails: config.notifications.emails,
         }),
     );
+
+    if (organization?.role === "admin") {
+      for (const regional of this.regional) {
+        new GuardDutyOrganization(regional, "guardduty-organization", {
+          provider: regional.provider,
+          region: regional.region,
+          detector: regional.detector,
+          autoEnable: organization.autoEnable,
+          features: config.guardduty.features,
+        });
+      }
+    }
 
     if (chatbot && chatbotRegion) {
       new ChatbotSlack(this, "chatbot", {
@@ -145,7 +163,7 @@ export class AccountStack extends TerraformStack {
       trail: trail ? { arn: trail.trail.arn, logGroupName: trail.logGroup.name } : undefined,
     });
 
-    configureBackend(this, id, config.backend);
+    configureBackend(this, id, config.backend, organization?.role === "admin" ? ORGANIZATION_ADMIN_TERRAFORM_FLOOR : undefined);
     Aspects.of(this).add(new RequireExplicitProvider());
   }
 }

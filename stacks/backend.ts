@@ -16,7 +16,11 @@ import { localStatePath } from "./state-location";
 export const TERRAFORM_FLOOR = "1.5.7";
 export const S3_LOCKFILE_FLOOR = "1.10.0";
 
-export function configureBackend(stack: TerraformStack, stackName: string, backend: BackendConfig): void {
+/**
+ * @param minimumTerraform a higher floor the stack's own configuration needs (e.g. an `import` id
+ * that is an expression); the highest floor wins
+ */
+export function configureBackend(stack: TerraformStack, stackName: string, backend: BackendConfig, minimumTerraform?: string): void {
   let floor = TERRAFORM_FLOOR;
   switch (backend.type) {
     case "local":
@@ -43,7 +47,14 @@ export function configureBackend(stack: TerraformStack, stackName: string, backe
       break;
     }
   }
+  if (minimumTerraform && compareVersions(minimumTerraform, floor) > 0) floor = minimumTerraform;
   stack.addOverride("terraform.required_version", `>= ${floor}`);
   // cdktf 0.21 renders this override as `0 = "required_version"` in `synth --hcl` output.
   fixHclRendering();
+}
+
+function compareVersions(a: string, b: string): number {
+  const [x, y] = [a, b].map((v) => v.split(".").map(Number));
+  for (let i = 0; i < Math.max(x.length, y.length); i++) if ((x[i] ?? 0) !== (y[i] ?? 0)) return (x[i] ?? 0) - (y[i] ?? 0);
+  return 0;
 }
