@@ -43,7 +43,27 @@ awsConfig:
 securityHub: { minSeverity: HIGH }
 `;
 
-const CONFIGS: Record<string, string> = { example: EXAMPLE, full: FULL };
+/** Organization mode: management stack, the administrator's stack, a member that keeps its stack. */
+const ORG = `
+project: acme
+homeRegion: eu-west-1
+regions: [eu-west-1, us-east-1]
+accounts:
+  - { name: security, id: "222222222222" }
+  - { name: prod, id: "333333333333" }
+  - { name: dev, id: "444444444444" }
+organization:
+  managementAccount: { id: "999999999999" }
+  delegatedAdmin: security
+  memberStacks: [prod]
+guardduty:
+  features: { runtimeMonitoring: true }
+notifications:
+  emails: [security@example.com]
+  slack: { webhookParameter: /threat-alerts/slack-webhook }
+`;
+
+const CONFIGS: Record<string, string> = { example: EXAMPLE, full: FULL, org: ORG };
 
 function addresses(stack: TfJson): string[] {
   return Object.entries(stack.resource ?? {})

@@ -1,0 +1,226 @@
+/**
+ * Organization mode: a management stack that only designates the GuardDuty administrator, the
+ * administrator's stack with the organization configuration and features per region, members
+ * without stacks, and the deploy order between stacks.
+ */
+import { readFileSync } from "node:fs";
+import { join } from "node:path";
+import { checkAgainstSchema } from "../helpers/schema-check";
+import { referenced, resources, synthYaml, type Synthesized, type TfJson } from "../helpers/synth";
+
+/** Three accounts over three regions; RDS Protection does not exist in ap-east-2. */
+const ORG = `
+project: acme
+homeRegion: eu-west-1
+regions: [eu-west-1, us-east-1, ap-east-2]
+accounts:
+  - { name: security, id: "222222222222", assumeRoleArn: "arn:aws:iam::222222222222:role/ThreatAlertsDeploy" }
+  - { name: prod, id: "333333333333", assumeRoleArn: "arn:aws:iam::333333333333:role/ThreatAlertsDeploy" }
+  - { name: dev, id: "444444444444" }
+organization:
+  managementAccount: { id: "999999999999", assumeRoleArn: "arn:aws:iam::999999999999:role/ThreatAlertsDeploy" }
+  delegatedAdmin: security
+  autoEnable: ALL
+guardduty:
+  features: { runtimeMonitoring: true, lambdaNetworkLogs: false }
+notifications:
+  emails: [security@example.com]
+backend: { type: s3, s3: { bucket: my-tfstate, region: eu-west-1 } }
+`;
+
+const REGIONS = ["eu-west-1", "us-east-1", "ap-east-2"];
+const alias = (region: string) => `aws.${region.replace(/-/g, "_")}`;
+
+/** cdktf's manifest: stack name -> the stacks it depends on. */
+function dependencies(out: Synthesized): Record<string, string[]> {
+  const manifest = JSON.parse(readFileSync(join(out.outdir, "manifest.json"), "utf8"));
+  return Object.fromEntries(Object.entries<any>(manifest.stacks).map(([name, s]) => [name, s.dependencies]));
+}
+
+describe("a three-account organization across three regions", () => {
+  let out: Synthesized;
+  let management: TfJson;
+  let admin: TfJson;
+  beforeAll(() => {
+    out = synthYaml(ORG);
+    management = out.stacks["acme-org-management"];
+    admin = out.stacks["acme-security"];
+  });
+  afterAll(() => out.cleanup());
+
+  test("synthesizes the management stack and the administrator's stack; members get none", () => {
+    expect(Object.keys(out.stacks).sort()).toEqual(["acme-org-management", "acme-security"]);
+  });
+
+  test("the administrator's stack depends on the management stack, so deploy '*' designates first", () => {
+    expect(dependencies(out)).toEqual({ "acme-org-management": [], "acme-security": ["acme-org-management"] });
+  });
+
+  test("no stack reads another's state: the order is a dependency, not a reference", () => {
+    for (const [name, raw] of Object.entries(out.raw)) {
+      expect({ name, remoteState: raw.includes("terraform_remote_state") }).toEqual({ name, remoteState: false });
+      expect({ name, outputs: "output" in out.stacks[name] }).toEqual({ name, outputs: false });
+    }
+  });
+
+  test("the management stack designates the administrator in every region, and holds nothing else", () => {
+    expect(Object.keys(management.resource)).toEqual(["aws_guardduty_organization_admin_account"]);
+    expect(management.data).toBeUndefined();
+    const designations = resources(management, "aws_guardduty_organization_admin_account");
+    expect(designations.map(([, r]) => [r.provider, r.admin_account_id]).sort()).toEqual(
+      REGIONS.map((r) => [alias(r), "222222222222"]).sort(),
+    );
+  });
+
+  test("designation in the first region comes before the others", () => {
+    const designations = resources(management, "aws_guardduty_organization_admin_account");
+    const [firstName] = designations.find(([, r]) => r.provider === alias("eu-west-1"))!;
+    for (const [, r] of designations) {
+      if (r.provider === alias("eu-west-1")) expect(r.depends_on).toBeUndefined();
+      else expect(r.depends_on).toEqual([`aws_guardduty_organization_admin_account.${firstName}`]);
+    }
+  });
+
+  test("the management stack's providers assume its role and refuse any other account", () => {
+    expect(management.provider.aws.map((p) => p.region)).toEqual(REGIONS);
+    for (const p of management.provider.aws) {
+      expect(p.allowed_account_ids).toEqual(["999999999999"]);
+      expect(p.assume_role).toEqual([
+        { role_arn: "arn:aws:iam::999999999999:role/ThreatAlertsDeploy", session_name: "threat-alerts-acme" },
+      ]);
+    }
+  });
+
+  test("each stack keeps its own state under the same backend settings", () => {
+    expect(management.terraform.backend.s3).toMatchObject({ bucket: "my-tfstate", key: "threat-alerts/acme-org-management.tfstate" });
+    expect(admin.terraform.backend.s3).toMatchObject({ bucket: "my-tfstate", key: "threat-alerts/acme-security.tfstate" });
+  });
+
+  test("the administrator's stack sets the organization configuration in every region, on that region's detector", () => {
+    const configurations = resources(admin, "aws_guardduty_organization_configuration");
+    expect(configurations.map(([, r]) => r.provider).sort()).toEqual(REGIONS.map(alias).sort());
+    for (const [, r] of configurations) {
+      expect(r.auto_enable_organization_members).toBe("ALL");
+      // Not the deprecated boolean, nor the deprecated datasources block.
+      expect(r.auto_enable).toBeUndefined();
+      expect(r.datasources).toBeUndefined();
+      const [, detector] = referenced(admin, r.detector_id);
+      expect(detector.provider).toBe(r.provider);
+    }
+  });
+
+  test("one organization feature per plan the region offers: enabled plans follow autoEnable, disabled ones are NONE", () => {
+    const features = resources(admin, "aws_guardduty_organization_configuration_feature");
+    const byRegion = (region: string) =>
+      Object.fromEntries(features.filter(([, r]) => r.provider === alias(region)).map(([, r]) => [r.name, r.auto_enable]));
+    const all = {
+      S3_DATA_EVENTS: "ALL",
+      EKS_AUDIT_LOGS: "ALL",
+      EBS_MALWARE_PROTECTION: "ALL",
+      RDS_LOGIN_EVENTS: "ALL",
+      LAMBDA_NETWORK_LOGS: "NONE",
+      RUNTIME_MONITORING: "ALL",
+    };
+    expect(byRegion("eu-west-1")).toEqual(all);
+    expect(byRegion("us-east-1")).toEqual(all);
+    const { RDS_LOGIN_EVENTS: _unavailable, ...withoutRds } = all;
+    expect(byRegion("ap-east-2")).toEqual(withoutRds);
+  });
+
+  test("organization features use the region's detector and wait for the organization configuration", () => {
+    const configurations = new Map(
+      resources(admin, "aws_guardduty_organization_configuration").map(([name, r]) => [r.provider, [name, r]]),
+    );
+    for (const [, f] of resources(admin, "aws_guardduty_organization_configuration_feature")) {
+      const [configName, config] = configurations.get(f.provider)! as [string, Record<string, any>];
+      expect(f.detector_id).toBe(config.detector_id);
+      expect(f.depends_on).toEqual([`aws_guardduty_organization_configuration.${configName}`]);
+    }
+  });
+
+  test("Runtime Monitoring reaches members with its agent management", () => {
+    for (const [, f] of resources(admin, "aws_guardduty_organization_configuration_feature").filter(
+      ([, r]) => r.name === "RUNTIME_MONITORING",
+    )) {
+      expect(f.additional_configuration).toEqual([
+        { name: "EKS_ADDON_MANAGEMENT", auto_enable: "ALL" },
+        { name: "ECS_FARGATE_AGENT_MANAGEMENT", auto_enable: "ALL" },
+        { name: "EC2_AGENT_MANAGEMENT", auto_enable: "ALL" },
+      ]);
+    }
+  });
+
+  test("the administrator's stack keeps its alert pipeline in every region", () => {
+    expect(
+      resources(admin, "aws_cloudwatch_event_rule")
+        .map(([, r]) => r.provider)
+        .sort(),
+    ).toEqual(REGIONS.map(alias).sort());
+    expect(resources(admin, "aws_sns_topic")).toHaveLength(REGIONS.length);
+  });
+
+  test("every stack matches the provider schema", () => {
+    for (const [stack, tf] of Object.entries(out.stacks)) {
+      expect({ stack, problems: checkAgainstSchema(tf) }).toEqual({ stack, problems: [] });
+    }
+  });
+});
+
+describe("organization settings", () => {
+  test.each(["NEW", "NONE"])("autoEnable %s reaches the configuration and every enabled plan", (autoEnable) => {
+    const out = synthYaml(ORG.replace("autoEnable: ALL", `autoEnable: ${autoEnable}`));
+    try {
+      const admin = out.stacks["acme-security"];
+      for (const [, r] of resources(admin, "aws_guardduty_organization_configuration"))
+        expect(r.auto_enable_organization_members).toBe(autoEnable);
+      const statuses = new Set(resources(admin, "aws_guardduty_organization_configuration_feature").map(([, r]) => r.auto_enable));
+      expect([...statuses].sort()).toEqual([...new Set([autoEnable, "NONE"])].sort());
+    } finally {
+      out.cleanup();
+    }
+  });
+
+  test("a member in memberStacks keeps an alerting stack with no detector and no organization settings", () => {
+    const out = synthYaml(ORG.replace("autoEnable: ALL", "autoEnable: ALL\n  memberStacks: [prod]"));
+    try {
+      expect(Object.keys(out.stacks).sort()).toEqual(["acme-org-management", "acme-prod", "acme-security"]);
+      const prod = out.stacks["acme-prod"];
+      expect(prod.resource.aws_guardduty_detector).toBeUndefined();
+      expect(prod.resource.aws_guardduty_detector_feature).toBeUndefined();
+      expect(prod.resource.aws_guardduty_organization_configuration).toBeUndefined();
+      expect(resources(prod, "aws_cloudwatch_event_rule")).toHaveLength(REGIONS.length);
+      expect(prod.provider.aws[0].allowed_account_ids).toEqual(["333333333333"]);
+      expect(dependencies(out)["acme-prod"]).toEqual([]);
+    } finally {
+      out.cleanup();
+    }
+  });
+
+  test("without organization, every account keeps its stack and there is no management stack", () => {
+    const out = synthYaml(ORG.replace(/organization:\n(  .*\n)+/, ""));
+    try {
+      expect(Object.keys(out.stacks).sort()).toEqual(["acme-dev", "acme-prod", "acme-security"]);
+      for (const tf of Object.values(out.stacks)) expect(tf.resource.aws_guardduty_organization_configuration).toBeUndefined();
+    } finally {
+      out.cleanup();
+    }
+  });
+});
+
+describe("moving to organization mode", () => {
+  const addresses = (tf: TfJson) => Object.entries(tf.resource).flatMap(([type, byName]) => Object.keys(byName).map((n) => `${type}.${n}`));
+
+  test("the administrator's stack keeps every address of the account's own stack, so its state carries over", () => {
+    const standalone = synthYaml(ORG.replace(/organization:\n(  .*\n)+/, ""));
+    const org = synthYaml(ORG);
+    try {
+      const before = addresses(standalone.stacks["acme-security"]);
+      const after = addresses(org.stacks["acme-security"]);
+      expect(before.filter((a) => !after.includes(a))).toEqual([]);
+      expect(after.filter((a) => !before.includes(a)).every((a) => a.startsWith("aws_guardduty_organization_"))).toBe(true);
+    } finally {
+      standalone.cleanup();
+      org.cleanup();
+    }
+  });
+});
