@@ -107,6 +107,12 @@ describe("the organization section", () => {
     ],
     ["a member stack for the administrator", `${ORG}  memberStacks: [security]\n`, "organization.memberStacks[0]", /always has its stack/],
     [
+      "a member's detector to adopt",
+      `${ORG}guardduty: { existingDetectors: { prod: { eu-west-1: 6ab0c1d2e3f4a5b6c7d8e9f0a1b2c3d4 } } }\n`,
+      "guardduty.existingDetectors.prod",
+      /the organization enables and configures its detector.*only the administrator, security, adopts/,
+    ],
+    [
       "an account named like the management stack",
       ORG.replace("name: prod", "name: org-management"),
       "accounts[1].name",
@@ -128,5 +134,6 @@ describe("the organization section", () => {
 
   test("the management account may be listed without a stack, and members may keep one", () => {
     expect(problems(`${ORG}  memberStacks: [prod]\n  autoEnable: NEW\n`)).toEqual([]);
+    expect(problems(`${ORG}guardduty: { existingDetectors: { security: { eu-west-1: 6ab0c1d2e3f4a5b6c7d8e9f0a1b2c3d4 } } }\n`)).toEqual([]);
   });
 });

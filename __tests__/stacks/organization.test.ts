@@ -159,6 +159,33 @@ describe("a three-account organization across three regions", () => {
     expect(resources(admin, "aws_sns_topic")).toHaveLength(REGIONS.length);
   });
 
+  test("the administrator adopts the detector designation gave it: an import block per region, its id from a lookup", () => {
+    const imports: Array<Record<string, string>> = (admin as any).import;
+    expect(imports.map((i) => i.provider).sort()).toEqual(REGIONS.map(alias).sort());
+    for (const i of imports) {
+      const [, detector] = referenced(admin, `\${${i.to}.id}`);
+      expect(detector.provider).toBe(i.provider);
+      const lookup = /^\$\{data\.aws_guardduty_detector\.([^.]+)\.id\}$/.exec(i.id)?.[1];
+      expect(lookup && admin.data?.aws_guardduty_detector?.[lookup]?.provider).toBe(i.provider);
+      // The organization configuration of the region is set on that detector.
+      const [, configuration] = resources(admin, "aws_guardduty_organization_configuration").find(([, r]) => r.provider === i.provider)!;
+      expect(configuration.detector_id).toBe(`\${${i.to}.id}`);
+    }
+    expect(resources(admin, "aws_guardduty_detector")).toHaveLength(REGIONS.length);
+  });
+
+  test("an import id that is an expression needs Terraform 1.6: the administrator's stack requires it, the management stack does not", () => {
+    expect(admin.terraform.required_version).toBe(">= 1.10.0"); // the S3 lockfile's floor is higher still
+    expect(management.terraform.required_version).toBe(">= 1.10.0");
+    const local = synthYaml(ORG.replace("backend: { type: s3, s3: { bucket: my-tfstate, region: eu-west-1 } }", ""));
+    try {
+      expect(local.stacks["acme-security"].terraform.required_version).toBe(">= 1.6.0");
+      expect(local.stacks["acme-org-management"].terraform.required_version).toBe(">= 1.5.7");
+    } finally {
+      local.cleanup();
+    }
+  });
+
   test("every stack matches the provider schema", () => {
     for (const [stack, tf] of Object.entries(out.stacks)) {
       expect({ stack, problems: checkAgainstSchema(tf) }).toEqual({ stack, problems: [] });
@@ -188,6 +215,9 @@ describe("organization settings", () => {
       expect(prod.resource.aws_guardduty_detector).toBeUndefined();
       expect(prod.resource.aws_guardduty_detector_feature).toBeUndefined();
       expect(prod.resource.aws_guardduty_organization_configuration).toBeUndefined();
+      // No lookup either: nothing in the stack needs the detector's id, and it may not exist yet.
+      expect(prod.data?.aws_guardduty_detector).toBeUndefined();
+      expect("import" in prod).toBe(false);
       expect(resources(prod, "aws_cloudwatch_event_rule")).toHaveLength(REGIONS.length);
       expect(prod.provider.aws[0].allowed_account_ids).toEqual(["333333333333"]);
       expect(dependencies(out)["acme-prod"]).toEqual([]);
@@ -204,6 +234,48 @@ describe("organization settings", () => {
     } finally {
       out.cleanup();
     }
+  });
+});
+
+describe("an administrator detector adopted by id in one region", () => {
+  const ID = "6ab0c1d2e3f4a5b6c7d8e9f0a1b2c3d4";
+  let out: Synthesized;
+  let admin: TfJson;
+  beforeAll(() => {
+    out = synthYaml(ORG.replace("guardduty:\n", `guardduty:\n  existingDetectors: { security: { us-east-1: ${ID} } }\n`));
+    admin = out.stacks["acme-security"];
+  });
+  afterAll(() => out.cleanup());
+
+  test("that region imports the given id, and its organization configuration and features use that detector", () => {
+    const imports: Array<Record<string, string>> = (admin as any).import;
+    const inUsEast1 = imports.filter((i) => i.provider === alias("us-east-1"));
+    expect(inUsEast1).toHaveLength(1);
+    expect(inUsEast1[0].id).toBe(ID);
+    const detectorRef = `\${${inUsEast1[0].to}.id}`;
+    const [, configuration] = resources(admin, "aws_guardduty_organization_configuration").find(
+      ([, r]) => r.provider === alias("us-east-1"),
+    )!;
+    expect(configuration.detector_id).toBe(detectorRef);
+    const features = resources(admin, "aws_guardduty_organization_configuration_feature").filter(
+      ([, r]) => r.provider === alias("us-east-1"),
+    );
+    expect(features.length).toBeGreaterThan(0);
+    for (const [, f] of features) expect(f.detector_id).toBe(detectorRef);
+  });
+
+  test("the other regions still adopt the designated detector through the lookup", () => {
+    const imports: Array<Record<string, string>> = (admin as any).import;
+    for (const i of imports.filter((x) => x.provider !== alias("us-east-1"))) expect(i.id).toMatch(/^\$\{data\.aws_guardduty_detector\./);
+    expect(
+      Object.values(admin.data?.aws_guardduty_detector ?? {})
+        .map((d) => d.provider)
+        .sort(),
+    ).toEqual([alias("ap-east-2"), alias("eu-west-1")].sort());
+  });
+
+  test("the stack matches the provider schema", () => {
+    expect(checkAgainstSchema(admin)).toEqual([]);
   });
 });
 

@@ -53,6 +53,7 @@ export type OrganizationConfig = z.output<typeof organizationSchema>;
 interface RawConfig {
   readonly organization?: unknown;
   readonly accounts?: unknown;
+  readonly guardduty?: { readonly existingDetectors?: unknown };
 }
 
 /**
@@ -116,6 +117,17 @@ export function checkOrganization(c: RawConfig, issue: AddIssue): void {
         `"${name}" is the management account (${managementId}): its only stack is the management stack, which designates the administrator; remove it here (the administrator's stack alerts on its findings)`,
       );
   });
+
+  const existing = c.guardduty?.existingDetectors;
+  if (existing && typeof existing === "object" && str(org.delegatedAdmin)) {
+    for (const name of Object.keys(existing)) {
+      if (name !== org.delegatedAdmin && names.includes(name))
+        issue(
+          ["guardduty", "existingDetectors", name],
+          `"${name}" is a member in organization mode: the organization enables and configures its detector, so this stack adopts none; remove it (only the administrator, ${org.delegatedAdmin}, adopts)`,
+        );
+    }
+  }
 
   accounts.forEach((a, i) => {
     if (a?.name === MANAGEMENT_STACK_SUFFIX)
