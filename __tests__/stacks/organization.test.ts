@@ -226,6 +226,21 @@ describe("organization settings", () => {
     }
   });
 
+  test("with manageDetector: false the administrator's organization configuration uses the looked-up detector", () => {
+    const out = synthYaml(ORG.replace("guardduty:\n", "guardduty:\n  manageDetector: false\n"));
+    try {
+      const admin = out.stacks["acme-security"];
+      expect(admin.resource.aws_guardduty_detector).toBeUndefined();
+      expect("import" in admin).toBe(false);
+      for (const [, r] of resources(admin, "aws_guardduty_organization_configuration")) {
+        const lookup = /^\$\{data\.aws_guardduty_detector\.([^.]+)\.id\}$/.exec(r.detector_id)?.[1];
+        expect(lookup && admin.data?.aws_guardduty_detector?.[lookup]?.provider).toBe(r.provider);
+      }
+    } finally {
+      out.cleanup();
+    }
+  });
+
   test("without organization, every account keeps its stack and there is no management stack", () => {
     const out = synthYaml(ORG.replace(/organization:\n(  .*\n)+/, ""));
     try {
