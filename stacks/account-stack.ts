@@ -145,7 +145,11 @@ export class AccountStack extends TerraformStack {
         webhookParameter: slack.webhookParameter,
         routes: slack.routes,
         reservedConcurrency: slack.reservedConcurrency,
-        accountNames: config.notifications.accountNames,
+        // The administrator alerts on every member's findings: name the listed accounts too.
+        accountNames:
+          organization?.role === "admin"
+            ? { ...accountNamesOf(config.accounts), ...config.notifications.accountNames }
+            : config.notifications.accountNames,
         topics: this.regional.map((r) => ({ region: r.region, provider: r.provider, alerts: r.alerts })),
         alarmTopic: alertsIn(config.homeRegion).alerts,
       });
@@ -166,4 +170,9 @@ export class AccountStack extends TerraformStack {
     configureBackend(this, id, config.backend, organization?.role === "admin" ? ORGANIZATION_ADMIN_TERRAFORM_FLOOR : undefined);
     Aspects.of(this).add(new RequireExplicitProvider());
   }
+}
+
+/** Account id -> name, for the accounts listed with both. */
+function accountNamesOf(accounts: readonly AccountTarget[]): Record<string, string> {
+  return Object.fromEntries(accounts.flatMap((a) => (a.id && a.name ? [[a.id, a.name]] : [])));
 }

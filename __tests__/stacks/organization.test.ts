@@ -226,6 +226,25 @@ describe("organization settings", () => {
     }
   });
 
+  test("the administrator's notifier names every listed account; notifications.accountNames wins", () => {
+    const out = synthYaml(
+      ORG.replace(
+        "  emails: [security@example.com]",
+        `  emails: [security@example.com]\n  slack: { webhookParameter: /threat-alerts/slack-webhook }\n  accountNames: { "444444444444": development }`,
+      ),
+    );
+    try {
+      const [, fn] = resources(out.stacks["acme-security"], "aws_lambda_function")[0];
+      expect(JSON.parse(fn.environment.variables.ACCOUNT_NAMES)).toEqual({
+        "222222222222": "security",
+        "333333333333": "prod",
+        "444444444444": "development",
+      });
+    } finally {
+      out.cleanup();
+    }
+  });
+
   test("with manageDetector: false the administrator's organization configuration uses the looked-up detector", () => {
     const out = synthYaml(ORG.replace("guardduty:\n", "guardduty:\n  manageDetector: false\n"));
     try {
