@@ -167,7 +167,8 @@ export class AccountStack extends TerraformStack {
       trail: trail ? { arn: trail.trail.arn, logGroupName: trail.logGroup.name } : undefined,
     });
 
-    configureBackend(this, id, config.backend, organization?.role === "admin" ? ORGANIZATION_ADMIN_TERRAFORM_FLOOR : undefined);
+    const importsByLookup = organization?.role === "admin" && config.guardduty.manageDetector;
+    configureBackend(this, id, config.backend, importsByLookup ? ORGANIZATION_ADMIN_TERRAFORM_FLOOR : undefined);
     Aspects.of(this).add(new RequireExplicitProvider());
   }
 }
