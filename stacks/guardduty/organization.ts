@@ -83,5 +83,9 @@ export function designatedDetector(scope: Construct, provider: AwsProvider, regi
   return lookup.id;
 }
 
-/** Terraform accepts an expression as an `import` block's id from 1.6 on. */
+/**
+ * Terraform accepts an expression as an `import` block's id from 1.6 on, when it is a known
+ * string at plan time (a data source with constant arguments is read during the plan).
+ * https://github.com/hashicorp/terraform/pull/33618
+ */
 export const ORGANIZATION_ADMIN_TERRAFORM_FLOOR = "1.6.0";
