@@ -88,7 +88,8 @@ export function addAlertSources(scope: Construct, props: AlertSourcesProps): voi
     r.detector.owned ? [{ region: r.region, provider: r.provider, detector: r.detector }] : [],
   );
   const trustedIps = g.trustedIps ?? [];
-  if (g.export || trustedIps.length > 0) {
+  // None owned (an organization member's own stack): the administrator's settings cover it.
+  if ((g.export || trustedIps.length > 0) && owned.length > 0) {
     const store = new GuardDutyStore(scope, "guardduty-store", {
       provider: home,
       account,

@@ -246,6 +246,24 @@ describe("organization settings", () => {
     }
   });
 
+  test("exports, suppressions and trusted IPs live with the administrator only, never in a member's stack", () => {
+    const out = synthYaml(
+      ORG.replace("autoEnable: ALL", "autoEnable: ALL\n  memberStacks: [prod]").replace(
+        "guardduty:\n",
+        `guardduty:\n  export: {}\n  trustedIps: ["198.51.100.0/24"]\n  suppress: [{ name: scanner, reason: authorised scan, findingTypes: ["Recon:EC2/PortProbeUnprotectedPort"] }]\n`,
+      ),
+    );
+    try {
+      const types = (tf: TfJson) => Object.keys(tf.resource);
+      for (const t of ["aws_guardduty_filter", "aws_guardduty_ipset", "aws_guardduty_publishing_destination", "aws_s3_bucket"]) {
+        expect({ t, admin: types(out.stacks["acme-security"]).includes(t) }).toEqual({ t, admin: true });
+        expect({ t, member: types(out.stacks["acme-prod"]).includes(t) }).toEqual({ t, member: false });
+      }
+    } finally {
+      out.cleanup();
+    }
+  });
+
   test("with manageDetector: false the administrator's organization configuration uses the looked-up detector", () => {
     const out = synthYaml(ORG.replace("guardduty:\n", "guardduty:\n  manageDetector: false\n"));
     try {
