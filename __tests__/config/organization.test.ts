@@ -10,6 +10,8 @@ accounts:
   - { name: security, id: "222222222222" }
   - { name: prod, id: "333333333333" }
   - { name: root, id: "999999999999" }
+notifications:
+  emails: [security@example.com]
 organization:
   managementAccount: { id: "999999999999", assumeRoleArn: "arn:aws:iam::999999999999:role/ThreatAlertsDeploy" }
   delegatedAdmin: security

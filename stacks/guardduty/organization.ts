@@ -12,7 +12,7 @@ import type { AwsProvider } from "@cdktf/provider-aws/lib/provider";
 import type { GuardDutyFeatures } from "../../config/schema";
 import type { AutoEnable } from "../../config/sections/organization";
 import { FEATURES, type IDetector } from "./detector";
-import { planAvailableIn } from "./plan-availability-pending";
+import { planAvailableIn } from "../../detection/guardduty-plans";
 
 export interface GuardDutyOrganizationProps {
   /** The administrator account's provider for the region. */
