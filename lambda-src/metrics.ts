@@ -26,6 +26,24 @@ export interface DeliveryCounts {
   SettingsProblems: number;
 }
 
+/**
+ * The metric names, one place for both sides: the construct's alarms (stacks/constructs/
+ * slack-notifier.ts) import them, so renaming a count fails to compile instead of leaving an alarm
+ * on a metric nobody writes. The type forces one entry per count, each equal to its key.
+ */
+export const NOTIFIER_METRICS = {
+  Delivered: "Delivered",
+  NotDelivered: "NotDelivered",
+  RoutingFailed: "RoutingFailed",
+  PlainTextFallback: "PlainTextFallback",
+  WebhookRefetched: "WebhookRefetched",
+  RateLimited: "RateLimited",
+  SettingsProblems: "SettingsProblems",
+} as const satisfies { readonly [K in keyof DeliveryCounts]: K };
+
+/** The dimension every notifier metric carries (its value: the function name). */
+export const METRIC_DIMENSION = "FunctionName";
+
 export function emptyCounts(): DeliveryCounts {
   return {
     Delivered: 0,
@@ -47,12 +65,12 @@ export function emfDocument(counts: DeliveryCounts, functionName: string, timest
       CloudWatchMetrics: [
         {
           Namespace: METRIC_NAMESPACE,
-          Dimensions: [["FunctionName"]],
+          Dimensions: [[METRIC_DIMENSION]],
           Metrics: names.map((Name) => ({ Name, Unit: "Count" })),
         },
       ],
     },
-    FunctionName: functionName,
+    [METRIC_DIMENSION]: functionName,
     ...counts,
   };
 }

@@ -18,6 +18,7 @@ import { allTexts, slackViolations, visibleText } from "./slack-limits";
 import { FakeSlack } from "./slack-server";
 import type { ReceivedRequest, Reply } from "./slack-server";
 import { FakeSsm, localAwsEnv } from "./ssm-server";
+import { METRIC_DIMENSION, METRIC_NAMESPACE, NOTIFIER_METRICS } from "../../lambda-src/metrics";
 
 const ROOT = path.join(__dirname, "..", "..");
 const DEFAULT = "/threat-alerts/slack-webhook";
@@ -194,6 +195,15 @@ describeWithTls("the built notifier bundle, run in a fresh Node process against 
     ]);
     expect(logged(r)).toContain('"message":"Posted to Slack"');
     expect(logged(r)).not.toContain("/services/default");
+    // The EMF line declares exactly the metric names the construct's alarms use, and carries each.
+    const emf = r.metrics[0] as {
+      _aws: { CloudWatchMetrics: Array<{ Namespace: string; Dimensions: string[][]; Metrics: Array<{ Name: string }> }> };
+    };
+    const [declared] = emf._aws.CloudWatchMetrics;
+    expect(declared.Namespace).toBe(METRIC_NAMESPACE);
+    expect(declared.Dimensions).toEqual([[METRIC_DIMENSION]]);
+    expect(declared.Metrics.map((m) => m.Name).sort()).toEqual(Object.values(NOTIFIER_METRICS).sort());
+    for (const name of Object.values(NOTIFIER_METRICS)) expect(typeof (r.metrics[0] as Record<string, unknown>)[name]).toBe("number");
   });
 
   it("rotated webhook: after a 404 on the cached URL it re-reads the parameter past the cache and re-posts to the new one", async () => {

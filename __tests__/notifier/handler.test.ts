@@ -123,7 +123,9 @@ describe("notify, end to end against a local Slack", () => {
       resolved.push(name);
       return slack.url(name === ONCALL ? "/services/oncall-secret" : "/services/default-secret");
     },
-    sendOptions: { timeoutMs: 2000, attempts: 2, baseDelayMs: 1, maxDelayMs: 5 },
+    // The timeout is not under test here (tests count requests): generous, so a loaded machine's
+    // slow answer is not a timeout and a second request.
+    sendOptions: { timeoutMs: 10_000, attempts: 2, baseDelayMs: 1, maxDelayMs: 5 },
     log,
     publish: (c) => {
       counts = c;

@@ -2,13 +2,21 @@ import { postToSlack, SlackDeliveryError } from "../../lambda-src/send";
 import type { SendOptions } from "../../lambda-src/send";
 import { FakeSlack } from "./slack-server";
 
-/** Tiny delays so retries are quick; the timeout is short enough for a hang test to be fast. */
-const FAST: SendOptions = { timeoutMs: 200, attempts: 3, baseDelayMs: 5, maxDelayMs: 50, random: () => 0.999 };
+/**
+ * Tiny delays so retries are quick. The per-attempt timeout is generous: most tests count attempts,
+ * and a 200 ms timeout on a loaded machine turned a slow 200 into a timeout and a second attempt.
+ * The tests that are about the timeout set a short one themselves (HANG_TIMEOUT_MS).
+ */
+const FAST: SendOptions = { timeoutMs: 10_000, attempts: 3, baseDelayMs: 5, maxDelayMs: 50, random: () => 0.999 };
+/** For tests where every timed-out attempt hangs: short, since only a never-answering request meets it. */
+const HANG_TIMEOUT_MS = 200;
+/** For the hang-then-succeed test: the succeeding attempt must not time out too, even under load. */
+const HANG_THEN_OK_TIMEOUT_MS = 1500;
 const PAYLOAD = { text: "hello", blocks: [] };
 
 describe("postToSlack against a real HTTP server", () => {
   let slack: FakeSlack;
-  // The first fetch in a jest worker loads undici (hundreds of ms on a busy machine): not what the 200 ms timeouts measure.
+  // The first fetch in a jest worker loads undici (hundreds of ms on a busy machine): not what the short hang timeouts measure.
   beforeAll(async () => {
     const warm = await new FakeSlack().start();
     await fetch(warm.url(), { method: "POST", body: "{}" });
@@ -64,16 +72,17 @@ describe("postToSlack against a real HTTP server", () => {
   it("times out a hanging request and succeeds on the retry", async () => {
     slack.script("hang");
     const start = Date.now();
-    const result = await postToSlack(slack.url(), PAYLOAD, FAST);
+    const result = await postToSlack(slack.url(), PAYLOAD, { ...FAST, timeoutMs: HANG_THEN_OK_TIMEOUT_MS });
     expect(result).toEqual({ status: 200, attempts: 2, rateLimited: 0 });
-    expect(Date.now() - start).toBeGreaterThanOrEqual(FAST.timeoutMs!);
+    expect(Date.now() - start).toBeGreaterThanOrEqual(HANG_THEN_OK_TIMEOUT_MS);
   });
 
   it("gives up with an error when every attempt hangs", async () => {
     slack.script("hang", "hang", "hang");
-    await expect(postToSlack(slack.url(), PAYLOAD, FAST)).rejects.toThrow(
+    await expect(postToSlack(slack.url(), PAYLOAD, { ...FAST, timeoutMs: HANG_TIMEOUT_MS })).rejects.toThrow(
       /failed after 3 attempt\(s\) \(TimeoutError: timed out after 200 ms\)/,
     );
+    expect(slack.requests).toHaveLength(3);
   });
 
   it("throws after the last attempt when Slack keeps failing, with the status but not the URL", async () => {

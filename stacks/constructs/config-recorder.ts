@@ -11,7 +11,7 @@
  * https://docs.aws.amazon.com/config/latest/APIReference/API_PutDeliveryChannel.html
  */
 import { Construct } from "constructs";
-import type { ITerraformDependable, TerraformResource } from "cdktf";
+import type { ITerraformDependable } from "cdktf";
 import { ConfigConfigurationRecorder } from "@cdktf/provider-aws/lib/config-configuration-recorder";
 import { ConfigConfigurationRecorderStatus } from "@cdktf/provider-aws/lib/config-configuration-recorder-status";
 import { ConfigDeliveryChannel } from "@cdktf/provider-aws/lib/config-delivery-channel";
@@ -21,6 +21,7 @@ import type { KmsKey } from "@cdktf/provider-aws/lib/kms-key";
 import type { AwsProvider } from "@cdktf/provider-aws/lib/provider";
 import type { S3Bucket } from "@cdktf/provider-aws/lib/s3-bucket";
 import { names } from "../../config/names";
+import { importWithoutBinaryCheck } from "../import-without-binary-check";
 import type { BaseProps } from "./base-props";
 import { CustomerKey } from "./customer-key";
 import { HardenedBucket } from "./hardened-bucket";
@@ -132,21 +133,5 @@ export class ConfigRecorder extends Construct {
       // https://registry.terraform.io/providers/hashicorp/aws/6.25.0/docs/resources/config_configuration_recorder#import
       for (const resource of [this.recorder, channel, this.status]) importWithoutBinaryCheck(resource, names.configRecorder(), provider);
     }
-  }
-}
-
-/**
- * `importFrom` also adds a validation that runs `terraform version` at synth, which would make
- * the synth need terraform on PATH; the import block itself needs Terraform >= 1.5, which every
- * stack's required_version already demands. (The same trick as stacks/guardduty/detector.ts.)
- */
-function importWithoutBinaryCheck(resource: TerraformResource, id: string, provider: AwsProvider): void {
-  const node = resource.node;
-  Object.defineProperty(node, "addValidation", { value: () => undefined, configurable: true });
-  try {
-    resource.importFrom(id, provider);
-  } finally {
-    // Back to the prototype's method.
-    Reflect.deleteProperty(node, "addValidation");
   }
 }

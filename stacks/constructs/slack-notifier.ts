@@ -4,8 +4,8 @@
  * Terraform only grants read access to the parameter's ARN and passes its name, never its value.
  *
  * Failures are loud: Lambda retries asynchronous invocations, sends what still fails to an
- * encrypted SQS queue, and alarms on errors and on that queue feed the home region's delivery-health
- * topic, so a broken notifier reaches email and Chatbot. Each subscription (to the alert topic and
+ * encrypted SQS queue, and alarms on that queue (and on what Lambda loses without it) feed the home
+ * region's delivery-health topic, so a broken notifier reaches email and Chatbot. Each subscription (to the alert topic and
  * to the health topic of every region) redrives to a dead-letter queue in its own region, since
  * "the Amazon SNS subscription and Amazon SQS queue must be under the same AWS account and Region":
  * https://docs.aws.amazon.com/sns/latest/dg/sns-dead-letter-queues.html
@@ -25,6 +25,7 @@ import { names } from "../../config/names";
 import { snsToLambda } from "../../config/regions";
 import { severityFloor, type SeverityWord } from "../../detection/severity";
 import { notifierEnvironment, type WebhookRoute } from "../../lambda-src/contract";
+import { METRIC_DIMENSION, METRIC_NAMESPACE, NOTIFIER_METRICS } from "../../lambda-src/metrics";
 import { bundleNotifier, NOTIFIER_HANDLER } from "../notifier/bundle";
 import { replayCommand } from "../replay-command";
 import type { AlertTopic } from "./alert-topic";
@@ -203,7 +204,15 @@ export class SlackNotifier extends Construct {
     }
     this.deadLetters = deadLetters;
 
-    // Any error, any waiting failure: each means an alert may not have reached Slack.
+    // Alarm on what was lost, not on retries. The function fails only when a record was not
+    // delivered; Lambda then retries twice and hands the event to the failure queue, whose alarm is
+    // the "lost" signal. Beside it, Lambda's own async metrics: DestinationDeliveryFailures (the
+    // failure queue itself refused the event: lost without a record) and AsyncEventsDropped (events
+    // dropped without a successful run, for any reason: retries exhausted, too old, throttled away;
+    // Lambda sends them to the on-failure destination first, so this is a second witness that does
+    // not depend on the queue).
+    // https://docs.aws.amazon.com/lambda/latest/dg/monitoring-metrics-types.html#async-invocation-metrics
+    const alarmActions = [props.alarmTopic.health.topic.arn];
     const anyInFiveMinutes = {
       provider,
       period: 300,
@@ -211,26 +220,81 @@ export class SlackNotifier extends Construct {
       threshold: 0,
       comparisonOperator: "GreaterThanThreshold",
       treatMissingData: "notBreaching",
-      alarmActions: [props.alarmTopic.health.topic.arn],
+      statistic: "Sum",
+      alarmActions,
     };
+    const lambdaMetric = (metricName: string) => ({
+      namespace: "AWS/Lambda",
+      metricName,
+      dimensions: { FunctionName: this.function.functionName },
+    });
+    const notifierMetric = (metricName: string) => ({
+      namespace: METRIC_NAMESPACE,
+      metricName,
+      dimensions: { [METRIC_DIMENSION]: this.function.functionName },
+    });
+
+    // Errors stays, but sustained (3 of 3 five-minute periods) rather than removed: a single failed
+    // attempt is often a burst or a blip that a Lambda retry delivers (retries come within minutes),
+    // while errors in every period for 15 minutes mean the notifier is broken right now, before the
+    // failure queue has filled. Keeping it also keeps its resource address.
     new CloudwatchMetricAlarm(this, "errors-alarm", {
       ...anyInFiveMinutes,
+      ...lambdaMetric("Errors"),
+      evaluationPeriods: 3,
+      datapointsToAlarm: 3,
       alarmName: `${functionName}-errors`,
       alarmDescription:
-        "The threat-alerts Slack notifier failed: Slack may be missing alerts. Check its logs; failed events wait in the failures queue.",
-      namespace: "AWS/Lambda",
-      metricName: "Errors",
-      dimensions: { FunctionName: this.function.functionName },
-      statistic: "Sum",
+        "The threat-alerts Slack notifier has failed in every 5-minute period for 15 minutes. Lambda's retries may still deliver some alerts; what is finally lost lands in the failures queue (its own alarm). Check the function's logs.",
     });
     new CloudwatchMetricAlarm(this, "failures-alarm", {
       ...anyInFiveMinutes,
+      statistic: "Maximum",
       alarmName: `${names.notifierFailureQueue(project)}-waiting`,
       alarmDescription: `Alerts the Slack notifier could not deliver after retries are waiting in its failures queue. Fix the cause (its logs say why), then replay: ${replayCommand(names.notifierFailureQueue(project), region)}`,
       namespace: "AWS/SQS",
       metricName: "ApproximateNumberOfMessagesVisible",
       dimensions: { QueueName: this.failures.name },
-      statistic: "Maximum",
     });
+    new CloudwatchMetricAlarm(this, "destination-failures-alarm", {
+      ...anyInFiveMinutes,
+      ...lambdaMetric("DestinationDeliveryFailures"),
+      alarmName: `${functionName}-destination-failures`,
+      alarmDescription: `Lambda could not put failed Slack notifier events into the failures queue ${names.notifierFailureQueue(project)}: those alerts are lost with no record (Slack missed them; email and Chatbot got them). Check the queue exists and the function's role may sqs:SendMessage to it.`,
+    });
+    new CloudwatchMetricAlarm(this, "dropped-alarm", {
+      ...anyInFiveMinutes,
+      ...lambdaMetric("AsyncEventsDropped"),
+      alarmName: `${functionName}-events-dropped`,
+      alarmDescription:
+        "Lambda dropped events meant for the threat-alerts Slack notifier: Slack missed those alerts (email and Chatbot got them). Check the failures queue for their records, and the function's throttles and concurrency.",
+    });
+
+    // Delivered but degraded: the alert reached Slack, yet something needs fixing before it costs one.
+    const degraded: ReadonlyArray<[id: string, metric: string, what: string]> = [
+      [
+        "routing-failed-alarm",
+        NOTIFIER_METRICS.RoutingFailed,
+        "a severity route's webhook parameter could not be used, so alerts went to the default webhook",
+      ],
+      [
+        "plain-text-alarm",
+        NOTIFIER_METRICS.PlainTextFallback,
+        "Slack refused the formatted message (HTTP 400), so alerts were re-posted as plain text",
+      ],
+      [
+        "settings-alarm",
+        NOTIFIER_METRICS.SettingsProblems,
+        "the function's WEBHOOK_ROUTES or ACCOUNT_NAMES setting is malformed and was ignored",
+      ],
+    ];
+    for (const [id, metric, what] of degraded) {
+      new CloudwatchMetricAlarm(this, id, {
+        ...anyInFiveMinutes,
+        ...notifierMetric(metric),
+        alarmName: `${functionName}-${metric}`,
+        alarmDescription: `Alerts reached Slack, degraded: ${what}. Check the function's logs (${metric}) and fix the cause.`,
+      });
+    }
   }
 }

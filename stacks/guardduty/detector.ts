@@ -19,6 +19,7 @@ import { GuarddutyDetectorFeature } from "@cdktf/provider-aws/lib/guardduty-dete
 import type { AwsProvider } from "@cdktf/provider-aws/lib/provider";
 import type { FindingPublishingFrequency, GuardDutyFeatures } from "../../config/schema";
 import { planAvailableIn } from "../../detection/guardduty-plans";
+import { importWithoutBinaryCheck } from "../import-without-binary-check";
 
 /** What other constructs need from a region's detector, whoever owns it. */
 export interface IDetector {
@@ -151,23 +152,5 @@ export function regionDetector(scope: Construct, id: string, provider: AwsProvid
       return new GuardDutyDetector(scope, id, { provider, ...source.settings, adoptDetectorId: source.detectorId });
     case "external":
       return new ExternalDetector(scope, id, { provider });
-  }
-}
-
-/**
- * `importFrom` renders a Terraform (>= 1.5) `import` block with the provider alias, so the import
- * runs in the detector's region. cdktf also adds a validation that runs `terraform version` at
- * synth, which would make synth need a terraform binary (and fork one per adopted region); the
- * stack's `required_version` (>= 1.5.7, stacks/backend.ts) already makes Terraform refuse a
- * version without import blocks, so that check is skipped.
- */
-function importWithoutBinaryCheck(resource: GuarddutyDetector, id: string, provider: AwsProvider): void {
-  const node = resource.node;
-  Object.defineProperty(node, "addValidation", { value: () => undefined, configurable: true });
-  try {
-    resource.importFrom(id, provider);
-  } finally {
-    // Back to the prototype's method.
-    Reflect.deleteProperty(node, "addValidation");
   }
 }
