@@ -18,6 +18,7 @@ import { SnsTopicSubscription } from "@cdktf/provider-aws/lib/sns-topic-subscrip
 import { names } from "../../config/names";
 import type { BaseProps } from "./base-props";
 import { CustomerKey } from "./customer-key";
+import { accountManagesTopic, denyInsecurePublish } from "./topic-policy-statements";
 import { HealthTopic } from "./health-topic";
 
 export interface AlertTopicProps extends BaseProps {
@@ -77,21 +78,7 @@ export class AlertTopic extends Construct {
     const topicPolicy = new DataAwsIamPolicyDocument(this, "topic-policy", {
       provider,
       statement: [
-        {
-          sid: "AccountManagesTopic",
-          principals: [{ type: "AWS", identifiers: [account.rootPrincipal] }],
-          actions: [
-            "sns:GetTopicAttributes",
-            "sns:SetTopicAttributes",
-            "sns:AddPermission",
-            "sns:RemovePermission",
-            "sns:DeleteTopic",
-            "sns:Subscribe",
-            "sns:ListSubscriptionsByTopic",
-            "sns:Publish",
-          ],
-          resources: [this.topic.arn],
-        },
+        accountManagesTopic(account, this.topic.arn),
         {
           sid: "StackEventRulesPublish",
           principals: [{ type: "Service", identifiers: ["events.amazonaws.com"] }],
@@ -109,14 +96,7 @@ export class AlertTopic extends Construct {
             { test: "ArnLike", variable: "aws:SourceArn", values: [account.arn("cloudwatch", region, "alarm:*")] },
           ],
         },
-        {
-          sid: "DenyInsecureTransport",
-          effect: "Deny",
-          principals: [{ type: "*", identifiers: ["*"] }],
-          actions: ["sns:Publish"],
-          resources: [this.topic.arn],
-          condition: [{ test: "Bool", variable: "aws:SecureTransport", values: ["false"] }],
-        },
+        denyInsecurePublish(this.topic.arn),
       ],
     });
     new SnsTopicPolicy(this, "topic-policy-attachment", { provider, arn: this.topic.arn, policy: topicPolicy.json });

@@ -20,6 +20,7 @@ import { SnsTopicSubscription } from "@cdktf/provider-aws/lib/sns-topic-subscrip
 import { names } from "../../config/names";
 import type { BaseProps } from "./base-props";
 import { CustomerKey } from "./customer-key";
+import { accountManagesTopic, denyInsecurePublish } from "./topic-policy-statements";
 
 export interface HealthTopicProps extends BaseProps {
   /** The provider's region, named in the key's description and the alarm ARNs it admits. */
@@ -68,21 +69,7 @@ export class HealthTopic extends Construct {
     const policy = new DataAwsIamPolicyDocument(this, "topic-policy", {
       provider,
       statement: [
-        {
-          sid: "AccountManagesTopic",
-          principals: [{ type: "AWS", identifiers: [account.rootPrincipal] }],
-          actions: [
-            "sns:GetTopicAttributes",
-            "sns:SetTopicAttributes",
-            "sns:AddPermission",
-            "sns:RemovePermission",
-            "sns:DeleteTopic",
-            "sns:Subscribe",
-            "sns:ListSubscriptionsByTopic",
-            "sns:Publish",
-          ],
-          resources: [this.topic.arn],
-        },
+        accountManagesTopic(account, this.topic.arn),
         {
           sid: "AccountAlarmsPublish",
           principals: [{ type: "Service", identifiers: ["cloudwatch.amazonaws.com"] }],
@@ -90,14 +77,7 @@ export class HealthTopic extends Construct {
           resources: [this.topic.arn],
           condition: alarmsOfThisAccount,
         },
-        {
-          sid: "DenyInsecureTransport",
-          effect: "Deny",
-          principals: [{ type: "*", identifiers: ["*"] }],
-          actions: ["sns:Publish"],
-          resources: [this.topic.arn],
-          condition: [{ test: "Bool", variable: "aws:SecureTransport", values: ["false"] }],
-        },
+        denyInsecurePublish(this.topic.arn),
       ],
     });
     new SnsTopicPolicy(this, "topic-policy-attachment", { provider, arn: this.topic.arn, policy: policy.json });
