@@ -9,7 +9,7 @@ import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { parse } from "yaml";
 import { parseConfig } from "../../config/load";
-import { AwsStandIn, type World } from "../helpers/aws-stand-in";
+import { AwsStandIn, type World } from "../helpers/sts-guardduty-stand-in";
 
 const ROOT = join(__dirname, "..", "..");
 const SCRIPT: string[] = JSON.parse(readFileSync(join(ROOT, "package.json"), "utf8")).scripts.discover.split(" ");

@@ -8,7 +8,7 @@ import { join } from "node:path";
 import { parseArgs, replay, UsageError, type ReplayArgs } from "../../scripts/replay-queue";
 import { planReplay } from "../../scripts/replay-messages";
 import { SnsRecordSchema } from "../../lambda-src/schemas/envelope";
-import { AwsStandin, type StandinMessage } from "../helpers/aws-standin";
+import { AwsStandin, type StandinMessage } from "../helpers/sqs-sns-lambda-stand-in";
 
 const ROOT = join(__dirname, "..", "..");
 const GUARDDUTY_EVENT = readFileSync(

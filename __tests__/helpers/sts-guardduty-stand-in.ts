@@ -69,6 +69,8 @@ export class AwsStandIn {
   }
 
   async stop(): Promise<void> {
+    // SDK clients keep their connections alive; close() alone would wait for them.
+    this.server?.closeAllConnections();
     await new Promise<void>((resolve) => (this.server ? this.server.close(() => resolve()) : resolve()));
   }
 
